@@ -1,0 +1,209 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/netpulse/netpulse/collector"
+)
+
+// Settings keys and accepted values.
+const (
+	keyMonitored = "monitored_interfaces"
+	maxMonitored = 64
+	maxNameLen   = 256
+)
+
+var settingChoices = map[string][]string{
+	"rate_unit":   {"bits", "bytes"},
+	"unit_prefix": {"si", "iec"},
+	"theme":       {"system", "light", "dark"},
+}
+
+var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system"}
+
+// loadMonitored returns the saved selection, or on first start the
+// default-route interface.
+func (s *Service) loadMonitored(ctx context.Context) ([]string, error) {
+	v, ok, err := s.store.Setting(ctx, keyMonitored)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		var names []string
+		if err := json.Unmarshal([]byte(v), &names); err != nil {
+			return nil, fmt.Errorf("stored monitored interfaces are damaged (%q): %w", v, err)
+		}
+		return names, nil
+	}
+	if name := collector.DefaultRouteInterface(s.paths); name != "" {
+		return []string{name}, nil
+	}
+	return []string{}, nil
+}
+
+// Interfaces lists every interface present now, plus the absent ones that
+// are monitored or have recorded traffic.
+func (s *Service) Interfaces(ctx context.Context) ([]Interface, error) {
+	present, err := collector.Interfaces(ctx, s.paths)
+	if err != nil {
+		return nil, err
+	}
+	known, err := s.store.KnownInterfaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	monitored := s.monitoredSet()
+	def := collector.DefaultRouteInterface(s.paths)
+	out := make([]Interface, 0, len(present)+len(known))
+	seen := map[string]bool{}
+	for _, p := range present {
+		seen[p.Name] = true
+		out = append(out, Interface{
+			Name: p.Name, Addresses: nonNil(p.Addresses), MAC: p.MAC, MTU: p.MTU,
+			Up: p.Up, Loopback: p.Loopback, Kind: p.Kind,
+			DefaultRoute: p.Name == def, Monitored: monitored[p.Name], Present: true,
+		})
+	}
+	absent := append(known, s.MonitoredNames()...)
+	slices.Sort(absent)
+	for _, name := range slices.Compact(absent) {
+		if !seen[name] {
+			out = append(out, Interface{Name: name, Addresses: []string{}, Monitored: monitored[name]})
+		}
+	}
+	return out, nil
+}
+
+// MonitoredNames returns the monitored interfaces.
+func (s *Service) MonitoredNames() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.monitored)
+}
+
+func (s *Service) monitoredSet() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range s.MonitoredNames() {
+		m[n] = true
+	}
+	return m
+}
+
+// MonitoredInterfaces returns the monitored selection.
+func (s *Service) MonitoredInterfaces(context.Context) (MonitoredList, error) {
+	return MonitoredList{Interfaces: s.MonitoredNames()}, nil
+}
+
+// SetMonitoredInterfaces saves a new selection. Every name must be present
+// now, known from history, or already monitored; otherwise nothing changes.
+func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (MonitoredList, error) {
+	if names == nil {
+		return MonitoredList{}, badRequest(`missing field "interfaces" (a list of interface names)`)
+	}
+	if len(names) > maxMonitored {
+		return MonitoredList{}, badRequest("too many interfaces: %d, at most %d", len(names), maxMonitored)
+	}
+	valid, err := s.validNames(ctx)
+	if err != nil {
+		return MonitoredList{}, err
+	}
+	clean := make([]string, 0, len(names))
+	for _, n := range names {
+		if n == "" || len(n) > maxNameLen {
+			return MonitoredList{}, badRequest("interface name %q is empty or too long", n)
+		}
+		if !valid[n] {
+			return MonitoredList{}, badRequest("unknown interface %q: it is not present and has no recorded traffic", n)
+		}
+		if !slices.Contains(clean, n) {
+			clean = append(clean, n)
+		}
+	}
+	b, _ := json.Marshal(clean)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.store.SetSettings(ctx, map[string]string{keyMonitored: string(b)}); err != nil {
+		return MonitoredList{}, err
+	}
+	if err := s.store.KeepCheckpoints(ctx, clean); err != nil {
+		s.log.Warn("could not drop stale checkpoints", "err", err)
+	}
+	s.monitored = clean
+	s.poller.SetMonitored(clean)
+	s.log.Info("monitored interfaces changed", "interfaces", clean)
+	return MonitoredList{Interfaces: slices.Clone(clean)}, nil
+}
+
+// validNames is every name a selection may contain.
+func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
+	present, err := collector.Interfaces(ctx, s.paths)
+	if err != nil {
+		return nil, err
+	}
+	known, err := s.store.KnownInterfaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	valid := s.monitoredSet()
+	for _, p := range present {
+		valid[p.Name] = true
+	}
+	for _, n := range known {
+		valid[n] = true
+	}
+	return valid, nil
+}
+
+// Settings returns the display settings.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	out := defaultSettings
+	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme} {
+		v, ok, err := s.store.Setting(ctx, key)
+		if err != nil {
+			return Settings{}, err
+		}
+		if ok && slices.Contains(settingChoices[key], v) {
+			*dst = v
+		}
+	}
+	return out, nil
+}
+
+// UpdateSettings changes some settings; an unknown key or value changes
+// nothing and is an error.
+func (s *Service) UpdateSettings(ctx context.Context, patch map[string]string) (Settings, error) {
+	if err := ValidateSettings(patch); err != nil {
+		return Settings{}, err
+	}
+	if err := s.store.SetSettings(ctx, patch); err != nil {
+		return Settings{}, err
+	}
+	return s.Settings(ctx)
+}
+
+// ValidateSettings checks a settings patch.
+func ValidateSettings(patch map[string]string) error {
+	if len(patch) == 0 {
+		return badRequest("no settings given; known keys: rate_unit, unit_prefix, theme")
+	}
+	for k, v := range patch {
+		choices, ok := settingChoices[k]
+		if !ok {
+			return badRequest("unknown setting %q; known keys: rate_unit, unit_prefix, theme", k)
+		}
+		if !slices.Contains(choices, v) {
+			return badRequest("%s: %q is not one of %v", k, v, choices)
+		}
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

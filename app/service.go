@@ -1,0 +1,255 @@
+// Package app is Net-Pulse's service layer: it wires the collector to
+// storage, owns the lifecycle, and offers the operations the dashboard
+// needs over HTTP (and, in desktop builds, as Wails bindings and a tray).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/netpulse/netpulse/collector"
+	"github.com/netpulse/netpulse/storage"
+)
+
+// Service runs polling, recording and retention, and answers queries. All
+// methods are safe for concurrent use.
+type Service struct {
+	cfg    Config
+	log    *slog.Logger
+	store  *storage.Storage
+	paths  collector.Paths
+	poller *collector.Poller
+	sched  *collector.Schedule
+	hub    *hub
+	bootID string
+
+	warnings []string // fixed at start
+
+	mu        sync.Mutex // guards the fields below
+	monitored []string
+	lastFlush time.Time
+	flushErr  error
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens the database in cfg.DataDir, resumes from the last checkpoints
+// and starts polling.
+func New(cfg Config, log *slog.Logger) (*Service, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	ctx := context.Background()
+	store, err := storage.Open(ctx, filepath.Join(cfg.DataDir, "netpulse.db"))
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, log: log, store: store, hub: newHub()}
+	s.paths = collector.DefaultPaths(cfg.HostProc)
+	s.bootID = collector.BootID(s.paths)
+	if err := s.start(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) start(ctx context.Context) error {
+	if w := collector.ContainerNetworkWarning(filepath.Join(s.paths.Proc), "/sys"); w != "" && s.cfg.HostProc == "" {
+		s.warnings = append(s.warnings, w)
+		s.log.Warn(w)
+	}
+	monitored, err := s.loadMonitored(ctx)
+	if err != nil {
+		return err
+	}
+	s.monitored = monitored
+	s.poller = collector.NewPoller(collector.NewSource(s.paths), s.record)
+	s.poller.SetMonitored(monitored)
+	if err := s.resume(ctx); err != nil {
+		return err
+	}
+	if s.sched, err = collector.NewSchedule(); err != nil {
+		return err
+	}
+	jobs := []struct {
+		name     string
+		interval time.Duration
+		fn       func(context.Context)
+	}{
+		{"poll", s.cfg.Interval, s.poller.Poll},
+		{"flush", s.cfg.FlushInterval, func(ctx context.Context) { s.flush(ctx) }},
+		{"retention", time.Hour, s.prune},
+	}
+	for _, j := range jobs {
+		if err := s.sched.Every(j.name, j.interval, j.name != "flush", j.fn); err != nil {
+			return err
+		}
+	}
+	s.sched.Start()
+	s.log.Info("monitoring", "interfaces", monitored, "interval", s.cfg.Interval.String(), "database", s.store.Path())
+	return nil
+}
+
+// resume seeds the poller with the counters recorded last, so traffic that
+// passed while Net-Pulse was stopped is counted.
+func (s *Service) resume(ctx context.Context) error {
+	cps, err := s.store.Checkpoints(ctx)
+	if err != nil {
+		return err
+	}
+	if s.bootID == "" {
+		return nil // cannot tell a reboot from a restart: start fresh
+	}
+	var same, other []collector.Checkpoint
+	for _, cp := range cps {
+		c := collector.Checkpoint{Counters: fromStoreCounters(cp.Interface, cp.Counters), Time: cp.Time}
+		if collector.SameBoot(cp.BootID, s.bootID) {
+			same = append(same, c)
+		} else {
+			other = append(other, c)
+		}
+	}
+	s.poller.Resume(same, true)
+	s.poller.Resume(other, false)
+	return nil
+}
+
+// record is the poll job's sink: publish to live subscribers, queue for
+// storage. Neither blocks.
+func (s *Service) record(sample collector.Sample) {
+	live := LiveSample{T: sample.Time.UnixMilli(), Interfaces: make([]LiveRate, 0, len(sample.Deltas))}
+	recs := make([]storage.Record, 0, len(sample.Deltas))
+	for _, d := range sample.Deltas {
+		rxRate, txRate := roundRate(d.RxRate()), roundRate(d.TxRate())
+		live.Interfaces = append(live.Interfaces, LiveRate{
+			Interface: d.Name, RxBps: int64(rxRate), TxBps: int64(txRate),
+			RxBytes: int64(d.RxBytes), TxBytes: int64(d.TxBytes),
+		})
+		recs = append(recs, storage.Record{
+			Interface: d.Name, Time: sample.Time,
+			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
+			RxPeak: rxRate, TxPeak: txRate,
+			Counters: toStoreCounters(d.Current), BootID: s.bootID,
+		})
+		if d.Restarted {
+			s.log.Debug("counters restarted", "interface", d.Name, "rx", d.RxBytes, "tx", d.TxBytes)
+		}
+	}
+	s.store.Add(recs...)
+	s.hub.publish(live)
+}
+
+func roundRate(r float64) uint64 {
+	if r <= 0 || math.IsNaN(r) {
+		return 0
+	}
+	return uint64(math.Round(r))
+}
+
+func (s *Service) flush(ctx context.Context) error {
+	err := s.store.Flush(ctx)
+	s.mu.Lock()
+	prev := s.flushErr
+	s.flushErr = err
+	if err == nil {
+		s.lastFlush = time.Now()
+	}
+	s.mu.Unlock()
+	// Log changes of state only: a full disk must not fill the log too.
+	switch {
+	case err != nil && (prev == nil || prev.Error() != err.Error()):
+		s.log.Error("cannot write samples; keeping them in memory and retrying", "err", err, "pending", s.store.Pending())
+	case err == nil && prev != nil:
+		s.log.Info("writing samples again")
+	}
+	return err
+}
+
+func (s *Service) prune(ctx context.Context) {
+	n, err := s.store.Prune(ctx, time.Now())
+	if err != nil {
+		s.log.Error("retention", "err", err)
+		return
+	}
+	if n > 0 {
+		s.log.Debug("retention", "deleted_buckets", n)
+	}
+}
+
+// Subscribe returns live samples, one per poll, starting with the latest.
+// Samples are dropped for a subscriber that does not keep up; call the
+// returned function to unsubscribe.
+func (s *Service) Subscribe() (<-chan LiveSample, func()) { return s.hub.subscribe(16) }
+
+// Health reports whether polling and recording work.
+func (s *Service) Health() Health {
+	h := Health{Status: "ok", Version: s.cfg.Version, IntervalSeconds: s.cfg.Interval.Seconds(),
+		PendingSamples: s.store.Pending(), Warnings: s.warnings}
+	lastPoll, pollErr := s.poller.Status()
+	if !lastPoll.IsZero() {
+		h.LastPoll = lastPoll.Unix()
+	}
+	s.mu.Lock()
+	lastFlush, flushErr := s.lastFlush, s.flushErr
+	s.mu.Unlock()
+	if !lastFlush.IsZero() {
+		h.LastFlush = lastFlush.Unix()
+	}
+	stall := max(3*s.cfg.Interval, 5*time.Second)
+	if pollErr != nil {
+		h.Errors = append(h.Errors, "reading counters failed: "+pollErr.Error())
+	}
+	if !lastPoll.IsZero() && time.Since(lastPoll) > stall {
+		h.Errors = append(h.Errors, fmt.Sprintf("the collector has not polled for %s", time.Since(lastPoll).Round(time.Second)))
+	}
+	if flushErr != nil {
+		h.Errors = append(h.Errors, "the database cannot be written: "+flushErr.Error())
+	}
+	if len(h.Errors) > 0 {
+		h.Status = "degraded"
+	}
+	return h
+}
+
+// Close stops polling, writes what is pending and closes the database. It
+// is safe to call more than once.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() {
+		var errs []error
+		if s.sched != nil {
+			errs = append(errs, s.sched.Stop())
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.flush(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("final flush (%d samples not written): %w", s.store.Pending(), err))
+		}
+		errs = append(errs, s.store.Close())
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+func toStoreCounters(c collector.Counters) storage.Counters {
+	return storage.Counters{Index: c.Index,
+		RxBytes: c.RxBytes, TxBytes: c.TxBytes, RxPackets: c.RxPackets, TxPackets: c.TxPackets,
+		RxErrors: c.RxErrors, TxErrors: c.TxErrors, RxDrops: c.RxDrops, TxDrops: c.TxDrops}
+}
+
+func fromStoreCounters(name string, c storage.Counters) collector.Counters {
+	return collector.Counters{Name: name, Index: c.Index,
+		RxBytes: c.RxBytes, TxBytes: c.TxBytes, RxPackets: c.RxPackets, TxPackets: c.TxPackets,
+		RxErrors: c.RxErrors, TxErrors: c.TxErrors, RxDrops: c.RxDrops, TxDrops: c.TxDrops}
+}

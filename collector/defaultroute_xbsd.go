@@ -1,0 +1,5 @@
+//go:build freebsd || netbsd || openbsd
+
+package collector
+
+const rtfIfscope = 0

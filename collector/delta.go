@@ -1,0 +1,180 @@
+package collector
+
+import (
+	"math"
+	"time"
+)
+
+// Delta is the traffic of one interface between two readings.
+type Delta struct {
+	Name      string
+	RxBytes   uint64
+	TxBytes   uint64
+	RxPackets uint64
+	TxPackets uint64
+	RxErrors  uint64
+	TxErrors  uint64
+	RxDrops   uint64
+	TxDrops   uint64
+	// Elapsed is the measured time the delta covers, used for rates.
+	Elapsed time.Duration
+	// Restarted is set when the counters started again from zero (new
+	// incarnation of the interface, reboot, driver reset): the delta is then
+	// the new reading itself.
+	Restarted bool
+	// Current is the reading the delta ends at; storage checkpoints it.
+	Current Counters
+}
+
+// RxRate and TxRate are the delta's rates in bytes per second.
+func (d Delta) RxRate() float64 { return rate(d.RxBytes, d.Elapsed) }
+
+// TxRate is the transmit rate in bytes per second.
+func (d Delta) TxRate() float64 { return rate(d.TxBytes, d.Elapsed) }
+
+func rate(b uint64, elapsed time.Duration) float64 {
+	if elapsed <= 0 {
+		return 0
+	}
+	return float64(b) / elapsed.Seconds()
+}
+
+// Plausibility limits for telling a 32-bit wrap from a reset. A wrap is
+// only believed when the wrapped delta fits what a 10 Gbit/s link could
+// carry in the elapsed time; anything else is a reset, counted as the new
+// reading. This is what keeps phantom 4 GiB spikes out (vnStat #40, #69).
+const (
+	maxBytesPerSecond   = 10e9 / 8
+	maxPacketsPerSecond = 15e6
+)
+
+// Checkpoint is the last reading of an interface that was recorded, kept in
+// storage so that a restart within the same boot can count the traffic that
+// passed while Net-Pulse was not running.
+type Checkpoint struct {
+	Counters
+	Time time.Time
+}
+
+type trackState struct {
+	last    Counters
+	at      time.Time // wall clock with monotonic reading when live
+	present bool
+}
+
+// Tracker turns successive readings of the monitored interfaces into deltas.
+// It is not safe for concurrent use: the poll job owns it.
+type Tracker struct {
+	states map[string]*trackState
+}
+
+// NewTracker returns a Tracker with no history: the first reading of each
+// interface is its baseline.
+func NewTracker() *Tracker {
+	return &Tracker{states: make(map[string]*trackState)}
+}
+
+// Resume seeds the tracker with the checkpoints of a previous run. When the
+// machine has not rebooted since (sameBoot), the next reading counts the
+// traffic since each checkpoint. After a reboot every counter restarted at
+// zero, so the next reading counts all traffic since boot.
+func (t *Tracker) Resume(cps []Checkpoint, sameBoot bool) {
+	for _, cp := range cps {
+		st := &trackState{last: cp.Counters, at: cp.Time, present: sameBoot}
+		t.states[cp.Name] = st
+	}
+}
+
+// Update takes a reading of the monitored interfaces (names lists them all,
+// present or not) taken at now, and returns the deltas since the previous
+// reading. Interfaces seen for the first time give no delta.
+func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []Delta {
+	seen := make(map[string]bool, len(reading))
+	out := make([]Delta, 0, len(reading))
+	for _, cur := range reading {
+		seen[cur.Name] = true
+		st, ok := t.states[cur.Name]
+		if !ok {
+			t.states[cur.Name] = &trackState{last: cur, at: now, present: true}
+			continue
+		}
+		out = append(out, diff(st, cur, now))
+		st.last, st.at, st.present = cur, now, true
+	}
+	// An interface that is gone keeps its state, marked absent: when it comes
+	// back it is a new incarnation whose counters began at zero.
+	for _, name := range names {
+		if seen[name] {
+			continue
+		}
+		if st, ok := t.states[name]; ok {
+			st.present = false
+		} else {
+			t.states[name] = &trackState{at: now}
+		}
+	}
+	// Forget interfaces no longer monitored, so churn cannot grow the map.
+	if len(t.states) > len(names) {
+		keep := make(map[string]bool, len(names))
+		for _, n := range names {
+			keep[n] = true
+		}
+		for n := range t.states {
+			if !keep[n] {
+				delete(t.states, n)
+			}
+		}
+	}
+	return out
+}
+
+// diff computes the delta from a tracked state to a new reading.
+func diff(st *trackState, cur Counters, now time.Time) Delta {
+	elapsed := now.Sub(st.at)
+	if elapsed <= 0 {
+		// The wall clock stepped back across a restart: the time is
+		// unknown, so rates use one second rather than a negative span.
+		elapsed = time.Second
+	}
+	d := Delta{Name: cur.Name, Elapsed: elapsed, Current: cur}
+	prev := st.last
+	newIncarnation := !st.present ||
+		(prev.Index != 0 && cur.Index != 0 && prev.Index != cur.Index)
+	if newIncarnation {
+		prev = Counters{}
+		d.Restarted = true
+	}
+	secs := elapsed.Seconds()
+	byteLimit := uint64(math.Min(secs*maxBytesPerSecond, math.MaxUint32))
+	pktLimit := uint64(math.Min(secs*maxPacketsPerSecond, math.MaxUint32))
+	var r [8]bool
+	d.RxBytes, r[0] = counterDelta(prev.RxBytes, cur.RxBytes, byteLimit)
+	d.TxBytes, r[1] = counterDelta(prev.TxBytes, cur.TxBytes, byteLimit)
+	d.RxPackets, r[2] = counterDelta(prev.RxPackets, cur.RxPackets, pktLimit)
+	d.TxPackets, r[3] = counterDelta(prev.TxPackets, cur.TxPackets, pktLimit)
+	d.RxErrors, r[4] = counterDelta(prev.RxErrors, cur.RxErrors, pktLimit)
+	d.TxErrors, r[5] = counterDelta(prev.TxErrors, cur.TxErrors, pktLimit)
+	d.RxDrops, r[6] = counterDelta(prev.RxDrops, cur.RxDrops, pktLimit)
+	d.TxDrops, r[7] = counterDelta(prev.TxDrops, cur.TxDrops, pktLimit)
+	for _, reset := range r {
+		d.Restarted = d.Restarted || reset
+	}
+	return d
+}
+
+// counterDelta returns how much a counter grew from prev to cur. A counter
+// that went down either wrapped at 32 bits (believed only when the wrapped
+// amount is at most limit) or restarted from zero, in which case cur is all
+// that was counted since. It never returns a negative or wrapped-around
+// 64-bit value.
+func counterDelta(prev, cur, limit uint64) (delta uint64, reset bool) {
+	if cur >= prev {
+		return cur - prev, false
+	}
+	if prev <= math.MaxUint32 {
+		if wrapped := (math.MaxUint32 - prev) + cur + 1; wrapped <= limit {
+			return wrapped, false
+		}
+	}
+	return cur, true
+}

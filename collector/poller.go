@@ -1,0 +1,80 @@
+package collector
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Sample is the outcome of one poll: the deltas of the monitored interfaces
+// present, with the wall-clock time of the reading.
+type Sample struct {
+	Time   time.Time
+	Deltas []Delta
+}
+
+// Poller reads the monitored interfaces' counters on each Poll and hands the
+// deltas to a sink. Poll is called by one scheduled job at a time.
+type Poller struct {
+	src     Source
+	tracker *Tracker
+	sink    func(Sample)
+	now     func() time.Time
+
+	mu        sync.Mutex // guards the fields below
+	monitored []string
+	keep      map[string]bool
+	lastPoll  time.Time
+	lastErr   error
+}
+
+// NewPoller returns a Poller reading src and handing each sample to sink.
+// sink runs on the poll job and must not block.
+func NewPoller(src Source, sink func(Sample)) *Poller {
+	return &Poller{src: src, tracker: NewTracker(), sink: sink, now: time.Now, keep: map[string]bool{}}
+}
+
+// SetMonitored replaces the set of monitored interfaces.
+func (p *Poller) SetMonitored(names []string) {
+	keep := make(map[string]bool, len(names))
+	for _, n := range names {
+		keep[n] = true
+	}
+	p.mu.Lock()
+	p.monitored, p.keep = slices.Clone(names), keep
+	p.mu.Unlock()
+}
+
+// Resume seeds the delta tracker from stored checkpoints; call before the
+// first Poll.
+func (p *Poller) Resume(cps []Checkpoint, sameBoot bool) { p.tracker.Resume(cps, sameBoot) }
+
+// Poll takes one reading and emits its sample. A failed read is remembered
+// for health reporting; the next successful read covers the gap, because
+// deltas are taken between readings, not per interval.
+func (p *Poller) Poll(ctx context.Context) {
+	p.mu.Lock()
+	names, keep := p.monitored, p.keep
+	p.mu.Unlock()
+	reading, err := p.src.Read(ctx, func(n string) bool { return keep[n] })
+	now := p.now()
+	p.mu.Lock()
+	p.lastErr = err
+	if err == nil {
+		p.lastPoll = now
+	}
+	p.mu.Unlock()
+	if err != nil {
+		return
+	}
+	deltas := p.tracker.Update(now, reading, names)
+	p.sink(Sample{Time: now, Deltas: deltas})
+}
+
+// Status returns the time of the last successful poll and the last error.
+func (p *Poller) Status() (time.Time, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lastPoll, p.lastErr
+}

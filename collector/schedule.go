@@ -1,0 +1,52 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+)
+
+// Schedule runs the periodic jobs (poll, flush, retention) on gocron. Every
+// job runs in singleton mode: a run that would overlap a slow previous one
+// is skipped, never queued, so a stalled disk cannot pile up polls.
+type Schedule struct {
+	s gocron.Scheduler
+}
+
+// NewSchedule returns a stopped schedule.
+func NewSchedule() (*Schedule, error) {
+	s, err := gocron.NewScheduler(gocron.WithStopTimeout(15 * time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("create scheduler: %w", err)
+	}
+	return &Schedule{s: s}, nil
+}
+
+// Every adds a job that runs fn every interval, the first time right away
+// when now is set.
+func (s *Schedule) Every(name string, interval time.Duration, now bool, fn func(ctx context.Context)) error {
+	opts := []gocron.JobOption{
+		gocron.WithName(name),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+	}
+	if now {
+		opts = append(opts, gocron.WithStartAt(gocron.WithStartImmediately()))
+	}
+	if _, err := s.s.NewJob(gocron.DurationJob(interval), gocron.NewTask(fn), opts...); err != nil {
+		return fmt.Errorf("schedule %s: %w", name, err)
+	}
+	return nil
+}
+
+// Start starts running the jobs.
+func (s *Schedule) Start() { s.s.Start() }
+
+// Stop stops the jobs and waits for running ones to finish.
+func (s *Schedule) Stop() error {
+	if err := s.s.Shutdown(); err != nil {
+		return fmt.Errorf("stop scheduler: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+// Package testnet builds small test networks for Net-Pulse's traffic tests:
+// a veth pair with one end in a private network namespace, and a TCP
+// traffic generator across it. It needs root and iproute2, and sends
+// traffic only across the pairs it creates.
+package testnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Pair is a veth pair: Host stays in the caller's namespace, Peer lives in
+// namespace NS.
+type Pair struct {
+	Name   string
+	NS     string
+	Host   string
+	Peer   string
+	HostIP string
+	PeerIP string
+}
+
+// NewPair describes the pair named name (at most 13 characters): veth ends
+// name+"0" and name+"1", namespace name+"-ns", addresses in a /24 derived
+// from the name.
+func NewPair(name string) Pair {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	subnet := 1 + h.Sum32()%250
+	return Pair{
+		Name: name, NS: name + "-ns", Host: name + "0", Peer: name + "1",
+		HostIP: fmt.Sprintf("10.213.%d.1", subnet), PeerIP: fmt.Sprintf("10.213.%d.2", subnet),
+	}
+}
+
+// Available reports why test networks cannot be built here, or nil.
+func Available() error {
+	if os.Geteuid() != 0 {
+		return errors.New("needs root to create network namespaces")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		return errors.New("needs iproute2 (ip)")
+	}
+	return nil
+}
+
+// Up creates the namespace and the pair, removing leftovers of an earlier
+// run first. With defaultRoute, the namespace's default route goes through
+// the pair.
+func (p Pair) Up(defaultRoute bool) error {
+	p.Down()
+	cmds := [][]string{
+		{"netns", "add", p.NS},
+		{"-n", p.NS, "link", "set", "lo", "up"},
+	}
+	cmds = append(cmds, p.linkCmds()...)
+	if defaultRoute {
+		cmds = append(cmds, []string{"-n", p.NS, "route", "add", "default", "via", p.HostIP, "dev", p.Peer})
+	}
+	return ip(cmds...)
+}
+
+func (p Pair) linkCmds() [][]string {
+	return [][]string{
+		{"link", "add", p.Host, "type", "veth", "peer", "name", p.Peer, "netns", p.NS},
+		{"addr", "add", p.HostIP + "/24", "dev", p.Host},
+		{"link", "set", p.Host, "up"},
+		{"-n", p.NS, "addr", "add", p.PeerIP + "/24", "dev", p.Peer},
+		{"-n", p.NS, "link", "set", p.Peer, "up"},
+	}
+}
+
+// Recreate deletes the pair and creates it again: a new incarnation whose
+// counters start from zero, under the same names.
+func (p Pair) Recreate() error {
+	if err := ip([]string{"link", "del", p.Host}); err != nil {
+		return err
+	}
+	return ip(p.linkCmds()...)
+}
+
+// Down removes the pair and the namespace; errors are ignored because
+// either may already be gone.
+func (p Pair) Down() {
+	exec.Command("ip", "link", "del", p.Host).Run()
+	exec.Command("ip", "netns", "del", p.NS).Run()
+}
+
+func ip(cmds ...[]string) error {
+	for _, c := range cmds {
+		if out, err := exec.Command("ip", c...).CombinedOutput(); err != nil {
+			return fmt.Errorf("ip %s: %v: %s", strings.Join(c, " "), err, strings.TrimSpace(string(out)))
+		}
+	}
+	return nil
+}
+
+// Counters reads the host end's byte counters from sysfs: the kernel's own
+// numbers that Net-Pulse must match.
+func (p Pair) Counters() (rx, tx uint64, err error) {
+	read := func(f string) (uint64, error) {
+		b, err := os.ReadFile("/sys/class/net/" + p.Host + "/statistics/" + f)
+		if err != nil {
+			return 0, err
+		}
+		return strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	}
+	if rx, err = read("rx_bytes"); err != nil {
+		return 0, 0, err
+	}
+	tx, err = read("tx_bytes")
+	return rx, tx, err
+}
+
+// ListenInNS opens a TCP listener inside the pair's namespace. A socket
+// stays in the namespace it was created in, so only this call switches.
+func (p Pair) ListenInNS(port int) (net.Listener, error) {
+	runtime.LockOSThread()
+	orig, err := os.Open("/proc/thread-self/ns/net")
+	if err != nil {
+		runtime.UnlockOSThread()
+		return nil, err
+	}
+	defer orig.Close()
+	target, err := os.Open("/var/run/netns/" + p.NS)
+	if err != nil {
+		runtime.UnlockOSThread()
+		return nil, err
+	}
+	defer target.Close()
+	if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+		runtime.UnlockOSThread()
+		return nil, fmt.Errorf("enter %s: %w", p.NS, err)
+	}
+	ln, lerr := net.Listen("tcp", net.JoinHostPort(p.PeerIP, strconv.Itoa(port)))
+	if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
+		// This thread is stuck in the namespace: keep it locked so it
+		// ends with its goroutine instead of serving others.
+		return nil, fmt.Errorf("leave %s: %w", p.NS, err)
+	}
+	runtime.UnlockOSThread()
+	return ln, lerr
+}
+
+// Send moves down bytes from the namespace to the host end and up bytes
+// from the host end to the namespace, over one TCP connection.
+func (p Pair) Send(ctx context.Context, down, up int64) error {
+	ln, err := p.ListenInNS(0)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	srvErr := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			srvErr <- err
+			return
+		}
+		defer c.Close()
+		if _, err := io.CopyN(c, zeros{}, down); err != nil {
+			srvErr <- err
+			return
+		}
+		_, err = io.CopyN(io.Discard, c, up)
+		srvErr <- err
+	}()
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		c.SetDeadline(dl)
+	}
+	if _, err := io.CopyN(io.Discard, c, down); err != nil {
+		return fmt.Errorf("receive: %w", err)
+	}
+	if _, err := io.CopyN(c, zeros{}, up); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	return <-srvErr
+}
+
+// Stream sends at about rate bytes per second each way until ctx ends.
+func (p Pair) Stream(ctx context.Context, rate int64) error {
+	chunk := max(rate/10, 1)
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if err := p.Send(ctx, chunk, chunk); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
+}

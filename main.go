@@ -1,0 +1,117 @@
+// Command netpulse monitors per-interface network traffic: a tray icon and
+// window on the desktop, or a dashboard and JSON API over HTTP (--headless).
+// This file only wires the parts together.
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // IANA zones for ?tz= on systems without zoneinfo
+
+	"github.com/netpulse/netpulse/app"
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+//go:embed all:frontend/dist
+var dist embed.FS
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	cfg, err := app.ParseConfig(args, os.Getenv, os.Stderr)
+	if errors.Is(err, app.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "netpulse:", err)
+		return 2
+	}
+	cfg.Version = version
+	switch {
+	case cfg.ShowVersion:
+		fmt.Println("netpulse", version)
+		return 0
+	case cfg.Healthcheck:
+		return healthcheck(cfg.Listen)
+	}
+
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	assets, _ := fs.Sub(dist, "frontend/dist")
+
+	desktop := app.DesktopBuild && !cfg.Headless
+	var ln net.Listener
+	if !desktop {
+		// Listen before opening the database, so a taken port fails fast.
+		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+			log.Error("cannot listen", "addr", cfg.Listen, "err", err)
+			return 1
+		}
+	}
+	svc, err := app.New(cfg, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
+	if desktop {
+		err = app.RunDesktop(ctx, svc, cfg, assets)
+	} else {
+		log.Info("serving", "url", "http://"+ln.Addr().String(), "version", version)
+		err = app.Serve(ctx, ln, app.NewHandler(svc, cfg, assets), log)
+	}
+	if err != nil {
+		log.Error("stopped", "err", err)
+	}
+	if cerr := svc.Close(); cerr != nil {
+		log.Error("shutdown", "err", cerr)
+		return 1
+	}
+	log.Info("stopped; all samples written")
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// healthcheck asks the running server's /api/health, for container health
+// checks in an image without a shell or curl.
+func healthcheck(listen string) int {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "netpulse: --listen:", err)
+		return 1
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort(host, port) + "/api/health")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "netpulse: health check:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(os.Stderr, "netpulse: health check:", resp.Status)
+		return 1
+	}
+	return 0
+}

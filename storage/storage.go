@@ -1,0 +1,260 @@
+// Package storage keeps Net-Pulse's history in SQLite: the schema and its
+// migrations, batched writes that update every rollup tier at write time,
+// tier-picking queries, retention, settings and counter checkpoints.
+package storage
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"sync"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// applicationID marks a file as a Net-Pulse database ("NPLS").
+const applicationID = 0x4e504c53
+
+// busyTimeoutMS is how long a statement waits for another process's lock.
+const busyTimeoutMS = 5000
+
+// Storage is the Net-Pulse database. One writer connection does all writes
+// (SQLite allows one writer; a single connection never contends with
+// itself), a small pool of read-only connections serves queries in
+// parallel through WAL.
+type Storage struct {
+	path   string
+	w      *sql.DB
+	r      *sql.DB
+	fileID os.FileInfo
+
+	// view orders queries against flushes: a query reads the database and
+	// the pending buffer under view.RLock, a flush commits and drops what it
+	// wrote under view.Lock, so no sample is counted twice or missed.
+	view sync.RWMutex
+
+	mu      sync.Mutex // guards pending and ifaceIDs
+	pending []Record
+	ifaceID map[string]int64
+}
+
+// Open opens (creating if needed) the database at path, checks it and
+// migrates it to the current schema. A file that is not a Net-Pulse
+// database, is corrupt, or comes from a newer version is refused with an
+// error and left untouched.
+func Open(ctx context.Context, path string) (*Storage, error) {
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	if err := checkIntegrity(ctx, path); err != nil {
+		return nil, err
+	}
+	w, err := openDB(path, "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	s := &Storage{path: path, w: w, ifaceID: map[string]int64{}}
+	if err := s.checkPragmas(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := openDB(path, "_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	s.r = r
+	if s.fileID, err = os.Stat(path); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("storage: stat %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func openDB(path, params string) (*sql.DB, error) {
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" +
+		fmt.Sprintf("_pragma=busy_timeout(%d)&", busyTimeoutMS) + params
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// checkHeader refuses a non-empty file that does not start with the SQLite
+// header, before SQLite gets a chance to touch it.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil // empty file: SQLite treats it as a new database
+	}
+	if !bytes.Equal(head[:n], []byte("SQLite format 3\x00")[:n]) || n < 16 {
+		return fmt.Errorf("storage: %s is not an SQLite database; move it away or choose another --data-dir", path)
+	}
+	return nil
+}
+
+// checkIntegrity runs a quick check over a read-only connection, so a
+// damaged file is reported before anything writes to it.
+func checkIntegrity(ctx context.Context, path string) error {
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		return nil
+	}
+	db, err := openDB(path, "mode=ro")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return fmt.Errorf("storage: %s cannot be read as a database: %w", path, describe(err))
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("storage: check %s: %w", path, describe(err))
+		}
+		if line != "ok" && len(problems) < 3 {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: %s is damaged: %w", path, describe(err))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("storage: %s is damaged (%v); restore a backup or move it away", path, problems)
+	}
+	return nil
+}
+
+// checkPragmas verifies that the connection settings took effect: a driver
+// that silently ignored them would lose the crash safety WAL gives.
+func (s *Storage) checkPragmas(ctx context.Context) error {
+	var mode string
+	var fk, busy int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("storage: open %s: %w", s.path, describe(err))
+	}
+	if err := s.w.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return fmt.Errorf("storage: open %s: %w", s.path, describe(err))
+	}
+	if err := s.w.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+		return fmt.Errorf("storage: open %s: %w", s.path, describe(err))
+	}
+	if mode != "wal" || fk != 1 || busy != busyTimeoutMS {
+		return fmt.Errorf("storage: open %s: journal_mode=%s foreign_keys=%d busy_timeout=%d, want wal, 1, %d",
+			s.path, mode, fk, busy, busyTimeoutMS)
+	}
+	return nil
+}
+
+// migrate applies the pending migrations, each in its own transaction.
+func (s *Storage) migrate(ctx context.Context) error {
+	var version, appID, tables int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("storage: read schema version: %w", describe(err))
+	}
+	if err := s.w.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return fmt.Errorf("storage: read application id: %w", describe(err))
+	}
+	if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+		return fmt.Errorf("storage: read schema: %w", describe(err))
+	}
+	if appID != applicationID && (appID != 0 || tables > 0) {
+		return fmt.Errorf("storage: %s is an SQLite database of another program; choose another --data-dir", s.path)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("storage: %s has schema version %d, newer than this Net-Pulse knows (%d); upgrade Net-Pulse or use another --data-dir",
+			s.path, version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		if err := s.applyMigration(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Storage) applyMigration(ctx context.Context, v int) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: migrate to version %d: %w", v+1, describe(err))
+	}
+	defer tx.Rollback()
+	stmts := []string{
+		migrations[v],
+		fmt.Sprintf("PRAGMA application_id = %d", applicationID),
+		fmt.Sprintf("PRAGMA user_version = %d", v+1),
+	}
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("storage: migrate to version %d: %w", v+1, describe(err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("storage: migrate to version %d: %w", v+1, describe(err))
+	}
+	return nil
+}
+
+// Close closes the database. Call Flush first to keep pending samples.
+func (s *Storage) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	return errors.Join(errs...)
+}
+
+// Path returns the database file's path.
+func (s *Storage) Path() string { return s.path }
+
+// describe turns SQLite result codes users hit into plain words.
+func describe(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return fmt.Errorf("the database is locked by another process: %w", err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("the disk is full: %w", err)
+	case sqlite3.SQLITE_READONLY:
+		return fmt.Errorf("the database is read-only: %w", err)
+	case sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("the file is not a database: %w", err)
+	case sqlite3.SQLITE_CORRUPT:
+		return fmt.Errorf("the database is damaged: %w", err)
+	case sqlite3.SQLITE_CANTOPEN:
+		return fmt.Errorf("the database file cannot be opened: %w", err)
+	case sqlite3.SQLITE_IOERR:
+		return fmt.Errorf("a disk I/O error occurred: %w", err)
+	}
+	return err
+}
