@@ -46,6 +46,10 @@ func rate(b uint64, elapsed time.Duration) float64 {
 const (
 	maxBytesPerSecond   = 10e9 / 8
 	maxPacketsPerSecond = 15e6
+	// maxWrapSpan is the longest gap across which a wrap is believed: over
+	// a longer one (a restart after downtime) the counter may have wrapped
+	// any number of times, so a drop is counted as a reset.
+	maxWrapSpan = 60 * time.Second
 )
 
 // Checkpoint is the last reading of an interface that was recorded, kept in
@@ -145,6 +149,9 @@ func diff(st *trackState, cur Counters, now time.Time) Delta {
 		d.Restarted = true
 	}
 	secs := elapsed.Seconds()
+	if elapsed > maxWrapSpan {
+		secs = 0
+	}
 	byteLimit := uint64(math.Min(secs*maxBytesPerSecond, math.MaxUint32))
 	pktLimit := uint64(math.Min(secs*maxPacketsPerSecond, math.MaxUint32))
 	var r [8]bool

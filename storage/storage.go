@@ -52,7 +52,7 @@ func Open(ctx context.Context, path string) (*Storage, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
-	if err := checkIntegrity(ctx, path); err != nil {
+	if err := inspect(ctx, path); err != nil {
 		return nil, err
 	}
 	w, err := openDB(path, "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
@@ -116,9 +116,10 @@ func checkHeader(path string) error {
 	return nil
 }
 
-// checkIntegrity runs a quick check over a read-only connection, so a
-// damaged file is reported before anything writes to it.
-func checkIntegrity(ctx context.Context, path string) error {
+// inspect looks at an existing file over a read-only connection, so a
+// damaged file, another program's database or one from a newer Net-Pulse is
+// refused before anything writes to it.
+func inspect(ctx context.Context, path string) error {
 	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
 		return nil
 	}
@@ -127,6 +128,26 @@ func checkIntegrity(ctx context.Context, path string) error {
 		return err
 	}
 	defer db.Close()
+	if err := quickCheck(ctx, db, path); err != nil {
+		return err
+	}
+	var version, appID, tables int
+	err = db.QueryRowContext(ctx, "SELECT (SELECT user_version FROM pragma_user_version), "+
+		"(SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_schema)").Scan(&version, &appID, &tables)
+	if err != nil {
+		return fmt.Errorf("storage: %s cannot be read as a database: %w", path, describe(err))
+	}
+	if appID != applicationID && (appID != 0 || tables > 0) {
+		return fmt.Errorf("storage: %s is an SQLite database of another program; choose another --data-dir", path)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("storage: %s has schema version %d, newer than this Net-Pulse knows (%d); upgrade Net-Pulse or use another --data-dir",
+			path, version, len(migrations))
+	}
+	return nil
+}
+
+func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 	rows, err := db.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
 		return fmt.Errorf("storage: %s cannot be read as a database: %w", path, describe(err))
@@ -174,22 +195,9 @@ func (s *Storage) checkPragmas(ctx context.Context) error {
 
 // migrate applies the pending migrations, each in its own transaction.
 func (s *Storage) migrate(ctx context.Context) error {
-	var version, appID, tables int
+	var version int
 	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return fmt.Errorf("storage: read schema version: %w", describe(err))
-	}
-	if err := s.w.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
-		return fmt.Errorf("storage: read application id: %w", describe(err))
-	}
-	if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
-		return fmt.Errorf("storage: read schema: %w", describe(err))
-	}
-	if appID != applicationID && (appID != 0 || tables > 0) {
-		return fmt.Errorf("storage: %s is an SQLite database of another program; choose another --data-dir", s.path)
-	}
-	if version > len(migrations) {
-		return fmt.Errorf("storage: %s has schema version %d, newer than this Net-Pulse knows (%d); upgrade Net-Pulse or use another --data-dir",
-			s.path, version, len(migrations))
 	}
 	for v := version; v < len(migrations); v++ {
 		if err := s.applyMigration(ctx, v); err != nil {

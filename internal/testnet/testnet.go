@@ -61,25 +61,39 @@ func Available() error {
 // the pair.
 func (p Pair) Up(defaultRoute bool) error {
 	p.Down()
-	cmds := [][]string{
-		{"netns", "add", p.NS},
-		{"-n", p.NS, "link", "set", "lo", "up"},
+	if err := ip([]string{"netns", "add", p.NS}, []string{"-n", p.NS, "link", "set", "lo", "up"}); err != nil {
+		return err
 	}
-	cmds = append(cmds, p.linkCmds()...)
+	// Interfaces born in the namespace inherit its default: no IPv6, so no
+	// autoconfiguration packets that nobody asked for.
+	if out, err := exec.Command("ip", "netns", "exec", p.NS, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1").CombinedOutput(); err != nil {
+		return fmt.Errorf("disable IPv6 in %s: %v: %s", p.NS, err, out)
+	}
+	if err := p.link(); err != nil {
+		return err
+	}
 	if defaultRoute {
-		cmds = append(cmds, []string{"-n", p.NS, "route", "add", "default", "via", p.HostIP, "dev", p.Peer})
+		return ip([]string{"-n", p.NS, "route", "add", "default", "via", p.HostIP, "dev", p.Peer})
 	}
-	return ip(cmds...)
+	return nil
 }
 
-func (p Pair) linkCmds() [][]string {
-	return [][]string{
-		{"link", "add", p.Host, "type", "veth", "peer", "name", p.Peer, "netns", p.NS},
-		{"addr", "add", p.HostIP + "/24", "dev", p.Host},
-		{"link", "set", p.Host, "up"},
-		{"-n", p.NS, "addr", "add", p.PeerIP + "/24", "dev", p.Peer},
-		{"-n", p.NS, "link", "set", p.Peer, "up"},
+// link creates the pair quiet: IPv6 is off on both ends before they come
+// up, so the only traffic on it is what a test sends, and the kernel's
+// counters can be compared to the byte.
+func (p Pair) link() error {
+	if err := ip([]string{"link", "add", p.Host, "type", "veth", "peer", "name", p.Peer, "netns", p.NS}); err != nil {
+		return err
 	}
+	if err := os.WriteFile("/proc/sys/net/ipv6/conf/"+p.Host+"/disable_ipv6", []byte("1"), 0o644); err != nil {
+		return fmt.Errorf("disable IPv6 on %s: %w", p.Host, err)
+	}
+	return ip(
+		[]string{"addr", "add", p.HostIP + "/24", "dev", p.Host},
+		[]string{"link", "set", p.Host, "up"},
+		[]string{"-n", p.NS, "addr", "add", p.PeerIP + "/24", "dev", p.Peer},
+		[]string{"-n", p.NS, "link", "set", p.Peer, "up"},
+	)
 }
 
 // Recreate deletes the pair and creates it again: a new incarnation whose
@@ -88,7 +102,7 @@ func (p Pair) Recreate() error {
 	if err := ip([]string{"link", "del", p.Host}); err != nil {
 		return err
 	}
-	return ip(p.linkCmds()...)
+	return p.link()
 }
 
 // Down removes the pair and the namespace; errors are ignored because

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestParseConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(Config) bool
+		wantErr string
+	}{
+		{name: "defaults", args: []string{"--data-dir", "/d"},
+			check: func(c Config) bool {
+				return c.Listen == "127.0.0.1:8080" && c.Interval == time.Second && c.FlushInterval == time.Minute && !c.Headless
+			}},
+		{name: "environment", env: map[string]string{"NETPULSE_LISTEN": "0.0.0.0:9000", "NETPULSE_DATA_DIR": "/data",
+			"NETPULSE_INTERVAL": "5s", "NETPULSE_HEADLESS": "true", "NETPULSE_PASSWORD": "pw"},
+			check: func(c Config) bool {
+				return c.Listen == "0.0.0.0:9000" && c.DataDir == "/data" && c.Interval == 5*time.Second && c.Headless && c.Password == "pw"
+			}},
+		{name: "flags win over environment", args: []string{"--interval", "2s", "--listen", "[::1]:7000"},
+			env:   map[string]string{"NETPULSE_INTERVAL": "5s", "NETPULSE_DATA_DIR": "/d"},
+			check: func(c Config) bool { return c.Interval == 2*time.Second && c.Listen == "[::1]:7000" }},
+		{name: "interval in seconds", args: []string{"--interval", "10", "--data-dir", "/d"},
+			check: func(c Config) bool { return c.Interval == 10*time.Second }},
+		{name: "interval too short", args: []string{"--interval", "500ms"}, wantErr: "--interval"},
+		{name: "interval too long", args: []string{"--interval", "61s"}, wantErr: "1s to 1m"},
+		{name: "interval not a duration", args: []string{"--interval", "fast"}, wantErr: "--interval"},
+		{name: "bad interval from environment", env: map[string]string{"NETPULSE_INTERVAL": "0"}, wantErr: "--interval"},
+		{name: "listen without port", args: []string{"--listen", "127.0.0.1"}, wantErr: "--listen"},
+		{name: "listen port out of range", args: []string{"--listen", "127.0.0.1:70000"}, wantErr: "--listen"},
+		{name: "listen host name", args: []string{"--listen", "example.com:80"}, wantErr: "--listen"},
+		{name: "bad boolean", env: map[string]string{"NETPULSE_HEADLESS": "maybe"}, wantErr: "NETPULSE_HEADLESS"},
+		{name: "unknown flag", args: []string{"--colour"}, wantErr: "colour"},
+		{name: "stray argument", args: []string{"serve"}, wantErr: "unexpected argument"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env == nil {
+				tc.env = map[string]string{}
+			}
+			cfg, err := ParseConfig(tc.args, env(tc.env), io.Discard)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want an error mentioning %q, got %v", tc.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(cfg) {
+				t.Errorf("unexpected config %+v", cfg)
+			}
+		})
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"90s": 90 * time.Second, "15m": 15 * time.Minute, "24h": 24 * time.Hour, "7d": 7 * 24 * time.Hour,
+		"365d": 365 * 24 * time.Hour, "3600": time.Hour, "0": 0, "1h30m": 90 * time.Minute,
+	} {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-5s", "-1", "1.5d", "d", "7 d", "abc", "99999999999999999999", "1000000d", "9223372036854775807ns0h"} {
+		if got, err := ParseDuration(in); err == nil {
+			t.Errorf("ParseDuration(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
+func TestParseTrafficRequest(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	ok := []TrafficRequest{
+		{Window: "24h", Group: "1m"},
+		{Window: "7d", Group: "1h", TZ: "Europe/Berlin"},
+		{Window: "365d", Group: "1d"},
+		{Window: "10000", Group: "1", End: "2026-01-02T15:04:05Z"},
+	}
+	for _, req := range ok {
+		if _, err := ParseTrafficRequest(req, time.Second, now); err != nil {
+			t.Errorf("%+v: %v", req, err)
+		}
+	}
+	for name, req := range map[string]TrafficRequest{
+		"missing window":       {Group: "1m"},
+		"zero window":          {Window: "0", Group: "1m"},
+		"negative window":      {Window: "-1h", Group: "1m"},
+		"zero group":           {Window: "1h", Group: "0"},
+		"group below interval": {Window: "1h", Group: "500ms"},
+		"fractional group":     {Window: "1h", Group: "1500ms"},
+		"too many buckets":     {Window: "30d", Group: "1m"},
+		"huge window":          {Window: "100000d", Group: "1d"},
+		"bad end":              {Window: "1h", Group: "1m", End: "yesterday"},
+		"bad tz":               {Window: "1h", Group: "1m", TZ: "Mars/Olympus"},
+		"Local is not a zone":  {Window: "1h", Group: "1m", TZ: "Local"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseTrafficRequest(req, time.Second, now)
+			if re, ok := err.(*RequestError); !ok || re.Status != 400 {
+				t.Errorf("want a 400 RequestError, got %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,142 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func openTemp(t *testing.T) *Storage {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "netpulse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOpenSetsAndChecksPragmas(t *testing.T) {
+	s := openTemp(t)
+	var mode string
+	var fk, version, appID int
+	s.w.QueryRow("PRAGMA journal_mode").Scan(&mode)
+	s.w.QueryRow("PRAGMA foreign_keys").Scan(&fk)
+	s.w.QueryRow("PRAGMA user_version").Scan(&version)
+	s.w.QueryRow("PRAGMA application_id").Scan(&appID)
+	if mode != "wal" || fk != 1 || version != len(migrations) || appID != applicationID {
+		t.Errorf("journal_mode=%s foreign_keys=%d user_version=%d application_id=%x", mode, fk, version, appID)
+	}
+	// Readers cannot write.
+	if _, err := s.r.Exec("INSERT INTO settings (key, value) VALUES ('x', 'y')"); err == nil {
+		t.Error("a reader connection wrote to the database")
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "netpulse.db")
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSettings(ctx, map[string]string{"theme": "dark"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, ok, err := s.Setting(ctx, "theme"); v != "dark" || !ok || err != nil {
+		t.Errorf("want theme dark after reopening, got %q %v %v", v, ok, err)
+	}
+}
+
+func TestOpenRefusesAndLeavesUntouched(t *testing.T) {
+	sqliteOther := func(t *testing.T, path string) {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newer := func(t *testing.T, path string) {
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.w.Exec("PRAGMA user_version = 99")
+		s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		s.Close()
+	}
+	corrupt := func(t *testing.T, path string) {
+		newer(t, path)
+		s, _ := Open(context.Background(), path) // fails: version 99
+		if s != nil {
+			s.Close()
+		}
+		b, _ := os.ReadFile(path)
+		b = bytes.Clone(b)
+		for i := 4096; i < len(b); i++ { // keep the header page, wreck the rest
+			b[i] = 0xA5
+		}
+		os.WriteFile(path, b, 0o600)
+	}
+	for _, tc := range []struct {
+		name    string
+		make    func(t *testing.T, path string)
+		wantMsg string
+	}{
+		{"text file", func(t *testing.T, p string) { os.WriteFile(p, []byte("hello, not a database\n"), 0o600) }, "not an SQLite database"},
+		{"short binary", func(t *testing.T, p string) { os.WriteFile(p, []byte{0, 1, 2}, 0o600) }, "not an SQLite database"},
+		{"another program's SQLite", sqliteOther, "another program"},
+		{"newer schema", newer, "newer than this Net-Pulse"},
+		{"corrupt pages", corrupt, "damaged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "netpulse.db")
+			tc.make(t, path)
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(context.Background(), path)
+			if err == nil {
+				s.Close()
+				t.Fatal("want an error")
+			}
+			if !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Errorf("want an error mentioning %q, got %v", tc.wantMsg, err)
+			}
+			after, _ := os.ReadFile(path)
+			if !bytes.Equal(before, after) {
+				t.Error("the file was modified")
+			}
+		})
+	}
+}
+
+func TestSettingsAllOrNothing(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	if err := s.SetSettings(ctx, map[string]string{"a": "1", "b": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"a", "b"} {
+		if _, ok, _ := s.Setting(ctx, k); !ok {
+			t.Errorf("%s not saved", k)
+		}
+	}
+	if _, ok, _ := s.Setting(ctx, "missing"); ok {
+		t.Error("a missing setting reported as set")
+	}
+}

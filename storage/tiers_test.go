@@ -1,0 +1,253 @@
+package storage
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"testing"
+	"time"
+)
+
+// synth adds n polls at 1-second spacing from start for the interfaces,
+// returning the byte totals added per interface.
+func synth(s *Storage, start time.Time, n int, ifaces ...string) map[string][2]uint64 {
+	r := rand.New(rand.NewPCG(1, 2))
+	tot := map[string][2]uint64{}
+	for i := range n {
+		for _, name := range ifaces {
+			rx, tx := r.Uint64N(1<<20), r.Uint64N(1<<16)
+			s.Add(Record{Interface: name, Time: start.Add(time.Duration(i) * time.Second),
+				RxBytes: rx, TxBytes: tx, RxPackets: rx / 1000, TxPackets: tx / 1000, RxPeak: rx, TxPeak: tx})
+			t := tot[name]
+			tot[name] = [2]uint64{t[0] + rx, t[1] + tx}
+		}
+	}
+	return tot
+}
+
+func TestTiersAgree(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	start := time.Date(2026, 5, 1, 10, 7, 13, 0, time.UTC)
+	want := map[string][2]uint64{}
+	// Several flushes, each a different size, crossing minute, quarter and
+	// hour boundaries.
+	for i, n := range []int{1, 59, 600, 3000, 47} {
+		got := synth(s, start, n, "eth0", "wlan0")
+		start = start.Add(time.Duration(n) * time.Second)
+		if err := s.Flush(ctx); err != nil {
+			t.Fatalf("flush %d: %v", i, err)
+		}
+		for k, v := range got {
+			w := want[k]
+			want[k] = [2]uint64{w[0] + v[0], w[1] + v[1]}
+		}
+	}
+	for _, tr := range tiers {
+		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), max(rx_peak) FROM `+tr.table+` x
+			JOIN interfaces i ON i.id = x.iface GROUP BY i.name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var name string
+			var rx, tx, peak uint64
+			rows.Scan(&name, &rx, &tx, &peak)
+			if w := want[name]; rx != w[0] || tx != w[1] {
+				t.Errorf("%s %s: want rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], rx, tx)
+			}
+			if peak == 0 || peak >= 1<<20 {
+				t.Errorf("%s %s: peak %d out of range", tr.table, name, peak)
+			}
+		}
+		rows.Close()
+	}
+	var n int
+	s.r.QueryRow("SELECT count(*) FROM traffic_1h").Scan(&n)
+	if n < 4 {
+		t.Errorf("want hourly buckets for both interfaces over two hours, got %d rows", n)
+	}
+}
+
+func TestQueryIncludesPendingExactlyOnce(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	start := time.Now().Add(-10 * time.Minute).Truncate(time.Minute)
+	q := Query{Interfaces: []string{"eth0"}, Start: start.Add(-time.Hour), End: time.Now(), Group: time.Minute}
+	total := func() (rx uint64) {
+		data, err := s.Traffic(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range data[0].Buckets {
+			rx += b.Rx
+		}
+		return rx
+	}
+	a := synth(s, start, 120, "eth0")["eth0"][0]
+	if got := total(); got != a {
+		t.Fatalf("pending only: want %d, got %d", a, got)
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := synth(s, start.Add(2*time.Minute), 90, "eth0")["eth0"][0]
+	if got := total(); got != a+b {
+		t.Fatalf("flushed + pending: want %d, got %d", a+b, got)
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(); got != a+b || s.Pending() != 0 {
+		t.Fatalf("all flushed: want %d, got %d (%d pending)", a+b, got, s.Pending())
+	}
+}
+
+func TestQueryBuckets(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kolkata, _ := time.LoadLocation("Asia/Kolkata")
+	for _, tc := range []struct {
+		name      string
+		q         Query
+		wantTier  string
+		wantFirst time.Time
+		wantLens  []int64 // seconds of the first buckets
+	}{
+		{name: "1m groups from the minute tier",
+			q:        Query{Start: time.Unix(3600*1000+30, 0), End: time.Unix(3600*1000+600, 0), Group: time.Minute},
+			wantTier: "traffic_1m", wantFirst: time.Unix(3600*1000, 0), wantLens: []int64{60, 60}},
+		{name: "10s groups need raw samples",
+			q:        Query{Start: time.Unix(1000005, 0), End: time.Unix(1000100, 0), Group: 10 * time.Second},
+			wantTier: "traffic_raw", wantFirst: time.Unix(1000000, 0), wantLens: []int64{10}},
+		{name: "90s groups are not whole minutes",
+			q:        Query{Start: time.Unix(900000, 0), End: time.Unix(901000, 0), Group: 90 * time.Second},
+			wantTier: "traffic_raw", wantFirst: time.Unix(900000, 0), wantLens: []int64{90}},
+		{name: "hour groups from the hour tier",
+			q:        Query{Start: time.Unix(7200*100+1, 0), End: time.Unix(7200*103, 0), Group: time.Hour},
+			wantTier: "traffic_1h", wantFirst: time.Unix(7200*100, 0), wantLens: []int64{3600}},
+		{name: "days around a DST change in New York",
+			q: Query{Start: time.Date(2026, 3, 7, 15, 0, 0, 0, ny), End: time.Date(2026, 3, 10, 0, 0, 0, 0, ny),
+				Group: 24 * time.Hour, Location: ny},
+			wantTier: "traffic_1h", wantFirst: time.Date(2026, 3, 7, 0, 0, 0, 0, ny), wantLens: []int64{86400, 82800, 86400}},
+		{name: "days in a half-hour zone use quarter hours",
+			q: Query{Start: time.Date(2026, 1, 1, 5, 0, 0, 0, kolkata), End: time.Date(2026, 1, 3, 0, 0, 0, 0, kolkata),
+				Group: 24 * time.Hour, Location: kolkata},
+			wantTier: "traffic_15m", wantFirst: time.Date(2026, 1, 1, 0, 0, 0, 0, kolkata), wantLens: []int64{86400}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			starts := BucketStarts(tc.q)
+			if got := pickTier(tc.q.Group, starts).table; got != tc.wantTier {
+				t.Errorf("tier: want %s, got %s", tc.wantTier, got)
+			}
+			if starts[0] != tc.wantFirst.Unix() {
+				t.Errorf("first bucket: want %v, got %v", tc.wantFirst, time.Unix(starts[0], 0))
+			}
+			for i, l := range tc.wantLens {
+				if got := starts[i+1] - starts[i]; got != l {
+					t.Errorf("bucket %d: want %ds, got %ds", i, l, got)
+				}
+			}
+			if last := starts[len(starts)-1]; last < tc.q.End.Unix() {
+				t.Errorf("buckets end at %d, before the query end %d", last, tc.q.End.Unix())
+			}
+		})
+	}
+}
+
+func TestCalendarQuerySumsPerLocalDay(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	ny, _ := time.LoadLocation("America/New_York")
+	// One record at 23:30 local each day, 100 bytes: each lands in its own
+	// local day, never in the next one as a UTC day would put it.
+	var recs []Record
+	for d := 1; d <= 10; d++ {
+		recs = append(recs, Record{Interface: "eth0", Time: time.Date(2026, 3, d, 23, 30, 0, 0, ny), RxBytes: 100, RxPeak: 5})
+	}
+	s.Add(recs...)
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := Query{Interfaces: []string{"eth0"}, Start: time.Date(2026, 3, 1, 0, 0, 0, 0, ny),
+		End: time.Date(2026, 3, 11, 0, 0, 0, 0, ny), Group: 24 * time.Hour, Location: ny}
+	data, err := s.Traffic(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := data[0].Buckets
+	if len(b) != 10 {
+		t.Fatalf("want 10 daily buckets, got %d: %+v", len(b), b)
+	}
+	for i, bk := range b {
+		want := time.Date(2026, 3, i+1, 0, 0, 0, 0, ny).Unix()
+		if bk.T != want || bk.Rx != 100 || bk.RxPeak != 5 {
+			t.Errorf("day %d: want t=%d rx=100 peak=5, got %+v", i+1, want, bk)
+		}
+	}
+}
+
+func TestPruneDeletesOnlyExpired(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	ages := []time.Duration{time.Hour, 47 * time.Hour, 49 * time.Hour, 89 * 24 * time.Hour, 91 * 24 * time.Hour, 800 * 24 * time.Hour}
+	for _, age := range ages {
+		s.Add(Record{Interface: "eth0", Time: now.Add(-age), RxBytes: 1})
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Prune(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) (n int) {
+		s.r.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+		return n
+	}
+	for table, want := range map[string]int{"traffic_raw": 2, "traffic_1m": 4, "traffic_15m": 5, "traffic_1h": 6} {
+		if got := count(table); got != want {
+			t.Errorf("%s: want %d rows kept, got %d", table, want, got)
+		}
+	}
+}
+
+func TestFlushFailureKeepsPending(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	synth(s, time.Now(), 10, "eth0")
+	if err := os.Remove(s.Path()); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Flush(ctx)
+	if err == nil {
+		t.Fatal("want an error for a deleted database file")
+	}
+	if s.Pending() != 10 {
+		t.Errorf("want the 10 records kept pending, got %d", s.Pending())
+	}
+}
+
+func TestFoldKeepsTotals(t *testing.T) {
+	var recs []Record
+	var rx uint64
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 600 {
+		r := Record{Interface: []string{"a", "b"}[i%2], Time: start.Add(time.Duration(i) * time.Second), RxBytes: uint64(i), RxPeak: uint64(i)}
+		rx += r.RxBytes
+		recs = append(recs, r)
+	}
+	folded := foldOldest(recs, 500)
+	var got uint64
+	for _, r := range folded {
+		got += r.RxBytes
+	}
+	if got != rx {
+		t.Errorf("want %d bytes after folding, got %d", rx, got)
+	}
+	if len(folded) != 100+2*9 { // 500 records span 9 minutes of two interfaces
+		t.Errorf("want 118 records, got %d", len(folded))
+	}
+}
