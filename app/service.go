@@ -137,18 +137,54 @@ func (s *Service) record(sample collector.Sample) {
 			Interface: d.Name, RxBps: int64(rxRate), TxBps: int64(txRate),
 			RxBytes: int64(d.RxBytes), TxBytes: int64(d.TxBytes),
 		})
-		recs = append(recs, storage.Record{
+		rec := storage.Record{
 			Interface: d.Name, Time: sample.Time,
 			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
 			RxPeak: rxRate, TxPeak: txRate,
 			Counters: toStoreCounters(d.Current), BootID: s.bootID,
-		})
-		if d.Restarted {
-			s.log.Debug("counters restarted", "interface", d.Name, "rx", d.RxBytes, "tx", d.TxBytes)
+		}
+		if d.Elapsed > 2*s.cfg.Interval {
+			recs = append(recs, spreadGap(rec, d.Elapsed)...)
+			s.log.Info("counted traffic from a gap in polling", "interface", d.Name,
+				"gap", d.Elapsed.Round(time.Second).String(), "rx", d.RxBytes, "tx", d.TxBytes)
+		} else {
+			recs = append(recs, rec)
 		}
 	}
 	s.store.Add(recs...)
 	s.hub.publish(live)
+}
+
+// spreadGap splits the traffic counted across a gap in polling (Net-Pulse
+// stopped, an interface gone for a while) evenly over the gap, one record
+// per minute or so. The totals stay exact; a chart shows the average rate
+// over the gap instead of everything landing in one second as a spike.
+func spreadGap(r storage.Record, gap time.Duration) []storage.Record {
+	const maxChunks = 1440
+	step := max(time.Minute, (gap+maxChunks-1)/maxChunks)
+	n := max(1, int64(gap/step))
+	if n == 1 {
+		return []storage.Record{r}
+	}
+	start := r.Time.Add(-gap)
+	out := make([]storage.Record, n)
+	for i := range out {
+		c := r
+		c.Time = start.Add(time.Duration(i+1) * gap / time.Duration(n))
+		c.RxBytes, c.TxBytes = share(r.RxBytes, n, i), share(r.TxBytes, n, i)
+		c.RxPackets, c.TxPackets = share(r.RxPackets, n, i), share(r.TxPackets, n, i)
+		out[i] = c
+	}
+	return out
+}
+
+// share is part i of v split into n parts; the last takes the remainder.
+func share(v uint64, n int64, i int) uint64 {
+	part := v / uint64(n)
+	if int64(i) == n-1 {
+		return v - part*uint64(n-1)
+	}
+	return part
 }
 
 func roundRate(r float64) uint64 {

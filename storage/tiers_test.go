@@ -193,7 +193,7 @@ func TestPruneDeletesOnlyExpired(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	ages := []time.Duration{time.Hour, 47 * time.Hour, 49 * time.Hour, 89 * 24 * time.Hour, 91 * 24 * time.Hour, 800 * 24 * time.Hour}
+	ages := []time.Duration{time.Hour, 23 * time.Hour, 25 * time.Hour, 29 * 24 * time.Hour, 31 * 24 * time.Hour, 1900 * 24 * time.Hour}
 	for _, age := range ages {
 		s.Add(Record{Interface: "eth0", Time: now.Add(-age), RxBytes: 1})
 	}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Net-Pulse's build and tests need on Debian/Ubuntu: Debian
+# packages (browser, X server, D-Bus, WebKitGTK, iproute2, vnstat for the
+# side-by-side benchmark), the front end's npm packages and the Go modules.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+	build-essential pkg-config        # cgo for the desktop build
+	libgtk-3-dev libwebkit2gtk-4.1-dev # Wails on Linux (WebKitGTK 4.1)
+	xvfb xauth imagemagick             # desktop smoke test: a display and screenshots
+	dbus dbus-bin                      # tray test: a private session bus
+	chromium                           # dashboard end-to-end test
+	iproute2 util-linux procps         # veth pairs, namespaces, process figures
+	vnstat                             # benchmark: the peer measured side by side
+	ca-certificates tzdata
+)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	echo "installing: ${missing[*]}"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# vnstat's packaged daemon is not wanted running; the benchmark starts its own.
+if command -v service >/dev/null 2>&1; then service vnstat stop >/dev/null 2>&1 || true; fi
+
+go mod download
+if [ -f frontend/package-lock.json ]; then
+	(cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+fi
