@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -36,6 +37,7 @@ type Service struct {
 	monitored []string
 	lastFlush time.Time
 	flushErr  error
+	events    []string // things health should tell until restart
 
 	closeOnce sync.Once
 	closeErr  error
@@ -66,7 +68,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 }
 
 func (s *Service) start(ctx context.Context) error {
-	if w := collector.ContainerNetworkWarning(filepath.Join(s.paths.Proc), "/sys"); w != "" && s.cfg.HostProc == "" {
+	if w := collector.ContainerNetworkWarning(s.paths.Proc, s.paths.Sys); w != "" && s.cfg.HostProc == "" {
 		s.warnings = append(s.warnings, w)
 		s.log.Warn(w)
 	}
@@ -196,6 +198,13 @@ func roundRate(r float64) uint64 {
 
 func (s *Service) flush(ctx context.Context) error {
 	err := s.store.Flush(ctx)
+	if errors.Is(err, storage.ErrRestored) {
+		s.log.Error(err.Error(), "database", s.store.Path())
+		s.mu.Lock()
+		s.events = append(s.events, time.Now().Format(time.RFC3339)+": "+err.Error())
+		s.mu.Unlock()
+		err = nil
+	}
 	s.mu.Lock()
 	prev := s.flushErr
 	s.flushErr = err
@@ -232,13 +241,14 @@ func (s *Service) Subscribe() (<-chan LiveSample, func()) { return s.hub.subscri
 // Health reports whether polling and recording work.
 func (s *Service) Health() Health {
 	h := Health{Status: "ok", Version: s.cfg.Version, IntervalSeconds: s.cfg.Interval.Seconds(),
-		PendingSamples: s.store.Pending(), Warnings: s.warnings}
+		PendingSamples: s.store.Pending()}
 	lastPoll, pollErr := s.poller.Status()
 	if !lastPoll.IsZero() {
 		h.LastPoll = lastPoll.Unix()
 	}
 	s.mu.Lock()
 	lastFlush, flushErr := s.lastFlush, s.flushErr
+	h.Warnings = append(slices.Clone(s.warnings), s.events...)
 	s.mu.Unlock()
 	if !lastFlush.IsZero() {
 		h.LastFlush = lastFlush.Unix()

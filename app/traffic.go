@@ -77,9 +77,8 @@ func (s *Service) Traffic(ctx context.Context, req TrafficRequest) (Traffic, err
 	if err != nil {
 		return Traffic{}, err
 	}
-	starts := storage.BucketStarts(q)
-	out := Traffic{Start: starts[0], End: q.End.Unix(), GroupSeconds: int64(q.Group / time.Second), Series: make([]Series, 0, len(data))}
-	for _, d := range data {
+	out := Traffic{Start: data.Start, End: q.End.Unix(), GroupSeconds: int64(q.Group / time.Second), Series: make([]Series, 0, len(data.Series))}
+	for _, d := range data.Series {
 		sr := Series{Interface: d.Interface, Points: make([]Point, 0, len(d.Buckets))}
 		for _, b := range d.Buckets {
 			sr.Points = append(sr.Points, Point{T: b.T, RxBytes: int64(b.Rx), TxBytes: int64(b.Tx),

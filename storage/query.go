@@ -88,20 +88,29 @@ func pickTier(group time.Duration, starts []int64) tier {
 	return tiers[0]
 }
 
+// Result is the answer to a Query: the start of its first bucket and a
+// series per interface, in the query's order.
+type Result struct {
+	Start  int64
+	Series []SeriesData
+}
+
 // Traffic answers q from the coarsest tier that serves it, plus the records
 // not yet flushed, so an answer always includes the latest poll.
-func (s *Storage) Traffic(ctx context.Context, q Query) ([]SeriesData, error) {
+func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	starts := BucketStarts(q)
 	t := pickTier(q.Group, starts)
 	s.view.RLock()
 	defer s.view.RUnlock()
+	s.conn.RLock()
+	defer s.conn.RUnlock()
 	rows, err := s.queryTier(ctx, t, q, starts)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	sums := map[bucketKey]*bucketSum{}
 	if err := scanBuckets(rows, sums); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	want := make(map[string]bool, len(q.Interfaces))
 	for _, n := range q.Interfaces {
@@ -123,7 +132,7 @@ func (s *Storage) Traffic(ctx context.Context, q Query) ([]SeriesData, error) {
 		sums[k].add(r)
 	}
 	s.mu.Unlock()
-	return collect(q.Interfaces, sums), nil
+	return Result{Start: starts[0], Series: collect(q.Interfaces, sums)}, nil
 }
 
 func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64) (*sql.Rows, error) {

@@ -10,6 +10,8 @@ import (
 // tier is pruned in its own short transaction so the writer lock is held
 // briefly.
 func (s *Storage) Prune(ctx context.Context, now time.Time) (int64, error) {
+	s.conn.RLock()
+	defer s.conn.RUnlock()
 	var total int64
 	for _, t := range tiers {
 		if t.keep == 0 {

@@ -29,7 +29,11 @@ const busyTimeoutMS = 5000
 // itself), a small pool of read-only connections serves queries in
 // parallel through WAL.
 type Storage struct {
-	path   string
+	path string
+
+	// conn guards the connections and file identity, which change only
+	// when a deleted database file is restored (see restore).
+	conn   sync.RWMutex
 	w      *sql.DB
 	r      *sql.DB
 	fileID os.FileInfo
@@ -55,33 +59,76 @@ func Open(ctx context.Context, path string) (*Storage, error) {
 	if err := inspect(ctx, path); err != nil {
 		return nil, err
 	}
-	w, err := openDB(path, "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
-	if err != nil {
+	s := &Storage{path: path, ifaceID: map[string]int64{}}
+	if err := s.connect(ctx); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// connect opens the writer, checks it, migrates, then opens the readers.
+func (s *Storage) connect(ctx context.Context) error {
+	w, err := openDB(s.path, "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+	if err != nil {
+		return err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	s := &Storage{path: path, w: w, ifaceID: map[string]int64{}}
+	s.w = w
 	if err := s.checkPragmas(ctx); err != nil {
 		w.Close()
-		return nil, err
+		return err
 	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
-		return nil, err
+		return err
 	}
-	r, err := openDB(path, "_pragma=query_only(1)")
+	r, err := openDB(s.path, "_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
-		return nil, err
+		return err
 	}
 	r.SetMaxOpenConns(4)
-	s.r = r
-	if s.fileID, err = os.Stat(path); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("storage: stat %s: %w", path, err)
+	if s.fileID, err = os.Stat(s.path); err != nil {
+		w.Close()
+		r.Close()
+		return fmt.Errorf("storage: stat %s: %w", s.path, err)
 	}
-	return s, nil
+	s.r = r
+	return nil
+}
+
+// ErrReplaced means the database file was replaced by another file while
+// Net-Pulse was running; samples stay in memory until it is restarted.
+var ErrReplaced = errors.New("storage: the database file was replaced while Net-Pulse was running; new samples are kept in memory until Net-Pulse is restarted")
+
+// restore recreates the database file after it was deleted while running.
+// SQLite keeps writing into an open, deleted file, which would lose every
+// later sample silently; instead the still-open database is copied back to
+// its path and used from there, so nothing is lost.
+func (s *Storage) restore(ctx context.Context) error {
+	s.conn.Lock()
+	defer s.conn.Unlock()
+	if st, err := os.Stat(s.path); err == nil {
+		if os.SameFile(st, s.fileID) {
+			return nil
+		}
+		return ErrReplaced
+	}
+	tmp := s.path + ".restore"
+	os.Remove(tmp)
+	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+		return fmt.Errorf("storage: the database file %s was deleted and could not be restored: %w", s.path, describe(err))
+	}
+	// Close the old connections before the new file takes the name: the
+	// last close removes the old -wal and -shm files, which must not be
+	// replayed into the new one.
+	s.r.Close()
+	s.w.Close()
+	if err := os.Rename(tmp, s.path); err != nil {
+		return fmt.Errorf("storage: restore %s: %w", s.path, err)
+	}
+	return s.connect(ctx)
 }
 
 func openDB(path, params string) (*sql.DB, error) {
@@ -231,6 +278,8 @@ func (s *Storage) applyMigration(ctx context.Context, v int) error {
 
 // Close closes the database. Call Flush first to keep pending samples.
 func (s *Storage) Close() error {
+	s.conn.Lock()
+	defer s.conn.Unlock()
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func openTemp(t *testing.T) *Storage {
@@ -138,5 +140,56 @@ func TestSettingsAllOrNothing(t *testing.T) {
 	}
 	if _, ok, _ := s.Setting(ctx, "missing"); ok {
 		t.Error("a missing setting reported as set")
+	}
+}
+
+func TestDeletedFileIsRestored(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	if err := s.SetSettings(ctx, map[string]string{"theme": "dark"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 100})
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(s.Path() + suffix)
+	}
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 23})
+	if err := s.Flush(ctx); !errors.Is(err, ErrRestored) {
+		t.Fatalf("want ErrRestored, got %v", err)
+	}
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 7})
+	if err := s.Flush(ctx); err != nil {
+		t.Fatalf("flush after restore: %v", err)
+	}
+	// The file on disk, opened fresh, holds everything.
+	s2, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	var rx int64
+	s2.r.QueryRow("SELECT sum(rx) FROM traffic_1h").Scan(&rx)
+	if v, _, _ := s2.Setting(ctx, "theme"); rx != 130 || v != "dark" {
+		t.Errorf("restored file: rx %d (want 130), theme %q (want dark)", rx, v)
+	}
+}
+
+func TestReplacedFileKeepsSamplesInMemory(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 100})
+	os.Rename(s.Path(), s.Path()+".old")
+	os.WriteFile(s.Path(), []byte("someone else's file"), 0o600)
+	if err := s.Flush(ctx); !errors.Is(err, ErrReplaced) {
+		t.Fatalf("want ErrReplaced, got %v", err)
+	}
+	if s.Pending() != 1 {
+		t.Errorf("want the sample kept in memory, %d pending", s.Pending())
+	}
+	if b, _ := os.ReadFile(s.Path()); string(b) != "someone else's file" {
+		t.Error("the other file was modified")
 	}
 }

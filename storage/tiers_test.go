@@ -2,8 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 )
@@ -44,7 +44,7 @@ func TestTiersAgree(t *testing.T) {
 		}
 	}
 	for _, tr := range tiers {
-		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), max(rx_peak) FROM `+tr.table+` x
+		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), max(rx_peak) FROM ` + tr.table + ` x
 			JOIN interfaces i ON i.id = x.iface GROUP BY i.name`)
 		if err != nil {
 			t.Fatal(err)
@@ -79,7 +79,7 @@ func TestQueryIncludesPendingExactlyOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range data[0].Buckets {
+		for _, b := range data.Series[0].Buckets {
 			rx += b.Rx
 		}
 		return rx
@@ -177,7 +177,7 @@ func TestCalendarQuerySumsPerLocalDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := data[0].Buckets
+	b := data.Series[0].Buckets
 	if len(b) != 10 {
 		t.Fatalf("want 10 daily buckets, got %d: %+v", len(b), b)
 	}
@@ -216,17 +216,32 @@ func TestPruneDeletesOnlyExpired(t *testing.T) {
 
 func TestFlushFailureKeepsPending(t *testing.T) {
 	s := openTemp(t)
-	ctx := context.Background()
 	synth(s, time.Now(), 10, "eth0")
-	if err := os.Remove(s.Path()); err != nil {
+	// Another process holds the write lock.
+	other, err := sql.Open("sqlite", s.Path())
+	if err != nil {
 		t.Fatal(err)
 	}
-	err := s.Flush(ctx)
-	if err == nil {
-		t.Fatal("want an error for a deleted database file")
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := s.Flush(ctx); err == nil {
+		t.Fatal("want an error while another process holds the lock")
 	}
 	if s.Pending() != 10 {
 		t.Errorf("want the 10 records kept pending, got %d", s.Pending())
+	}
+	conn.ExecContext(context.Background(), "ROLLBACK")
+	if err := s.Flush(context.Background()); err != nil || s.Pending() != 0 {
+		t.Fatalf("after the lock is gone: %v, %d pending", err, s.Pending())
 	}
 }
 

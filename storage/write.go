@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -57,9 +58,22 @@ func (s *Storage) Pending() int {
 // Flush writes the pending records and their checkpoints in one
 // transaction, adding them into every tier. On error nothing is written and
 // the records stay pending for the next try.
-func (s *Storage) Flush(ctx context.Context) error {
-	if err := s.checkFile(); err != nil {
-		return err
+func (s *Storage) Flush(ctx context.Context) (err error) {
+	restored := false
+	if !s.fileIntact() {
+		if err := s.restore(ctx); err != nil {
+			return err
+		}
+		restored = true
+	}
+	s.conn.RLock()
+	defer s.conn.RUnlock()
+	if restored {
+		defer func() {
+			if err == nil {
+				err = ErrRestored
+			}
+		}()
 	}
 	s.mu.Lock()
 	batch := s.pending[:len(s.pending):len(s.pending)]
@@ -98,15 +112,17 @@ func (s *Storage) Flush(ctx context.Context) error {
 	return nil
 }
 
-// checkFile makes sure the database file is still the one opened: SQLite
-// would go on writing into a deleted or replaced file, losing everything
-// silently.
-func (s *Storage) checkFile() error {
+// ErrRestored reports a successful flush after the database file had been
+// deleted while running and was written back from the open database.
+var ErrRestored = errors.New("storage: the database file was deleted while Net-Pulse was running; it was written back from the open database and nothing was lost")
+
+// fileIntact reports whether the database file is still the one opened:
+// SQLite would go on writing into a deleted or replaced file.
+func (s *Storage) fileIntact() bool {
+	s.conn.RLock()
+	defer s.conn.RUnlock()
 	st, err := os.Stat(s.path)
-	if err != nil || !os.SameFile(st, s.fileID) {
-		return fmt.Errorf("storage: the database file %s was deleted or replaced while Net-Pulse was running; new samples are kept in memory until Net-Pulse is restarted", s.path)
-	}
-	return nil
+	return err == nil && os.SameFile(st, s.fileID)
 }
 
 // interfaceIDs returns the row id of every interface in batch, creating

@@ -1,0 +1,163 @@
+package storage
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+var benchIfaces = []string{"bench0", "bench1", "bench2"}
+
+// BenchmarkFlushMinute3 is one flush as the daemon does it every minute at
+// the defaults: 60 one-second polls of 3 interfaces, added and written in
+// one transaction into every tier, on a real file that already holds six
+// hours of history. Besides time it reports the bytes the flush hands to
+// write(2) (wchar) and the bytes the kernel accounts as written to disk
+// (write_bytes), both from /proc/self/io.
+func BenchmarkFlushMinute3(b *testing.B) {
+	ctx := context.Background()
+	s := openBenchStorage(b)
+	gen := newTrafficGen(time.Now().Add(-7*time.Hour).Truncate(time.Hour), 1)
+	minute := func() {
+		for range 60 {
+			s.Add(gen.next()...)
+		}
+		if err := s.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 6 * 60 {
+		minute()
+	}
+	io0 := procIO(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		minute()
+	}
+	b.StopTimer()
+	io1 := procIO(b)
+	b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/float64(b.N), "wchar-B/op")
+	b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/op")
+}
+
+// BenchmarkTierSize measures what one row costs on disk in each tier, from
+// SQLite's own page accounting (the dbstat table): rows are written the way
+// flushes write them, each tier separately, with values sized like a busy
+// home-lab link's over that tier's bucket. The op is writing 10,000 rows.
+func BenchmarkTierSize(b *testing.B) {
+	ctx := context.Background()
+	for _, t := range tiers {
+		b.Run(t.table, func(b *testing.B) {
+			s := openBenchStorage(b)
+			gen := newTrafficGen(time.Unix(0, 0).Add(365*24*time.Hour), t.bucket)
+			const rowsPerOp = 10000
+			rows := 0
+			for b.Loop() {
+				var batch []Record
+				for range rowsPerOp / len(benchIfaces) {
+					batch = append(batch, gen.next()...)
+				}
+				tx, err := s.w.BeginTx(ctx, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids, err := s.interfaceIDs(ctx, tx, batch)
+				if err == nil {
+					err = writeTier(ctx, tx, t, batch, ids)
+				}
+				if err == nil {
+					err = tx.Commit()
+				}
+				if err != nil {
+					tx.Rollback()
+					b.Fatal(err)
+				}
+				rows += len(batch)
+			}
+			var bytes int64
+			if err := s.w.QueryRowContext(ctx, "SELECT sum(pgsize) FROM dbstat WHERE name = ?", t.table).Scan(&bytes); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(bytes)/float64(rows), "B/row")
+		})
+	}
+}
+
+func openBenchStorage(b *testing.B) *Storage {
+	b.Helper()
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "netpulse.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// trafficGen makes the records of successive polls (or buckets) of
+// benchIfaces: a daily curve from ~50 kB/s at night to a few MB/s in the
+// evening, with noise, so integers have the sizes real traffic gives them.
+type trafficGen struct {
+	t        time.Time
+	step     time.Duration
+	rng      *rand.Rand
+	counters []Counters
+}
+
+func newTrafficGen(start time.Time, stepSeconds int64) *trafficGen {
+	return &trafficGen{t: start, step: time.Duration(stepSeconds) * time.Second,
+		rng: rand.New(rand.NewPCG(1, 2)), counters: make([]Counters, len(benchIfaces))}
+}
+
+func (g *trafficGen) next() []Record {
+	hour := float64(g.t.Hour()) + float64(g.t.Minute())/60
+	secs := g.step.Seconds()
+	out := make([]Record, len(benchIfaces))
+	for i, name := range benchIfaces {
+		rate := (50e3 + 2e6*max(0, 1-((hour-20)*(hour-20))/60)*float64(i+1)/3) * (0.5 + g.rng.Float64())
+		rx := uint64(rate * secs)
+		tx := rx / uint64(3+i)
+		peak := uint64(rate * (1 + 4*g.rng.Float64()*g.rng.Float64()))
+		c := &g.counters[i]
+		c.Index = 10 + i
+		c.RxBytes += rx
+		c.TxBytes += tx
+		c.RxPackets += rx / 1200
+		c.TxPackets += tx / 600
+		out[i] = Record{Interface: name, Time: g.t, RxBytes: rx, TxBytes: tx,
+			RxPackets: rx / 1200, TxPackets: tx / 600, RxPeak: peak, TxPeak: peak / uint64(3+i),
+			Counters: *c, BootID: "bench"}
+	}
+	g.t = g.t.Add(g.step)
+	return out
+}
+
+// procIO reads this process's I/O accounting.
+func procIO(b *testing.B) map[string]int64 {
+	b.Helper()
+	data, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		b.Skip("no /proc/self/io:", err)
+	}
+	out := map[string]int64{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		k, v, ok := bytes.Cut(sc.Bytes(), []byte(": "))
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			b.Fatal(fmt.Errorf("/proc/self/io: %s: %w", k, err))
+		}
+		out[string(k)] = n
+	}
+	return out
+}
