@@ -55,6 +55,10 @@ func run(args []string) int {
 	assets, _ := fs.Sub(dist, "frontend/dist")
 
 	desktop := app.DesktopBuild && !cfg.Headless
+	if desktop && !app.HasDisplay() {
+		log.Warn("no display (DISPLAY and WAYLAND_DISPLAY are unset): serving the dashboard over HTTP instead of opening a window")
+		desktop = false
+	}
 	var ln net.Listener
 	if !desktop {
 		// Listen before opening the database, so a taken port fails fast.

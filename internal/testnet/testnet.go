@@ -17,8 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Pair is a veth pair: Host stays in the caller's namespace, Peer lives in
@@ -47,6 +45,9 @@ func NewPair(name string) Pair {
 
 // Available reports why test networks cannot be built here, or nil.
 func Available() error {
+	if runtime.GOOS != "linux" {
+		return errors.New("needs Linux network namespaces")
+	}
 	if os.Geteuid() != 0 {
 		return errors.New("needs root to create network namespaces")
 	}
@@ -136,36 +137,6 @@ func (p Pair) Counters() (rx, tx uint64, err error) {
 	}
 	tx, err = read("tx_bytes")
 	return rx, tx, err
-}
-
-// ListenInNS opens a TCP listener inside the pair's namespace. A socket
-// stays in the namespace it was created in, so only this call switches.
-func (p Pair) ListenInNS(port int) (net.Listener, error) {
-	runtime.LockOSThread()
-	orig, err := os.Open("/proc/thread-self/ns/net")
-	if err != nil {
-		runtime.UnlockOSThread()
-		return nil, err
-	}
-	defer orig.Close()
-	target, err := os.Open("/var/run/netns/" + p.NS)
-	if err != nil {
-		runtime.UnlockOSThread()
-		return nil, err
-	}
-	defer target.Close()
-	if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-		runtime.UnlockOSThread()
-		return nil, fmt.Errorf("enter %s: %w", p.NS, err)
-	}
-	ln, lerr := net.Listen("tcp", net.JoinHostPort(p.PeerIP, strconv.Itoa(port)))
-	if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
-		// This thread is stuck in the namespace: keep it locked so it
-		// ends with its goroutine instead of serving others.
-		return nil, fmt.Errorf("leave %s: %w", p.NS, err)
-	}
-	runtime.UnlockOSThread()
-	return ln, lerr
 }
 
 // Send moves down bytes from the namespace to the host end and up bytes
