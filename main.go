@@ -75,7 +75,7 @@ func run(args []string) int {
 	if desktop {
 		err = app.RunDesktop(ctx, svc, cfg, assets)
 	} else {
-		log.Info("serving", "url", "http://"+ln.Addr().String(), "version", version)
+		log.Info("serving", "url", serveURL(cfg.Listen, ln.Addr()), "version", version)
 		err = app.Serve(ctx, ln, app.NewHandler(svc, cfg, assets), log)
 	}
 	if err != nil {
@@ -118,4 +118,14 @@ func healthcheck(listen string) int {
 		return 1
 	}
 	return 0
+}
+
+// serveURL is the address to tell the user: the configured one, with the
+// port the kernel chose when it was 0.
+func serveURL(listen string, addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(listen)
+	if port == "0" {
+		_, port, _ = net.SplitHostPort(addr.String())
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -87,7 +87,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if err := checkListen(cfg.Listen); err != nil {
 		return cfg, err
 	}
-	if cfg.DataDir == "" {
+	if cfg.DataDir == "" && !cfg.Healthcheck && !cfg.ShowVersion {
 		if cfg.DataDir, err = defaultDataDir(); err != nil {
 			return cfg, fmt.Errorf("--data-dir: no default data folder (%v); set --data-dir or NETPULSE_DATA_DIR", err)
 		}

@@ -68,7 +68,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 }
 
 func (s *Service) start(ctx context.Context) error {
-	if w := collector.ContainerNetworkWarning(s.paths.Proc, s.paths.Sys); w != "" && s.cfg.HostProc == "" {
+	if w := collector.ContainerNetworkWarning(s.paths.NetProc, s.paths.Sys); w != "" {
 		s.warnings = append(s.warnings, w)
 		s.log.Warn(w)
 	}

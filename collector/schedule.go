@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
 )
 
 // Schedule runs the periodic jobs (poll, flush, retention) on gocron. Every
@@ -17,7 +18,8 @@ type Schedule struct {
 
 // NewSchedule returns a stopped schedule.
 func NewSchedule() (*Schedule, error) {
-	s, err := gocron.NewScheduler(gocron.WithStopTimeout(15 * time.Second))
+	s, err := gocron.NewScheduler(gocron.WithStopTimeout(15*time.Second),
+		gocron.WithClock(newSteadyClock()))
 	if err != nil {
 		return nil, fmt.Errorf("create scheduler: %w", err)
 	}
@@ -50,3 +52,21 @@ func (s *Schedule) Stop() error {
 	}
 	return nil
 }
+
+// steadyClock is the real clock whose wall time never jumps: it starts at
+// the system time and then advances with the monotonic clock only. gocron
+// plans runs in wall-clock time (it drops Go's monotonic reading), so with
+// the plain clock a system time stepped back an hour stalls every job for
+// that hour. Samples still carry the real wall time; only the plan uses this.
+type steadyClock struct {
+	clockwork.Clock
+	base time.Time
+}
+
+func newSteadyClock() steadyClock {
+	return steadyClock{Clock: clockwork.NewRealClock(), base: time.Now()}
+}
+
+func (c steadyClock) Now() time.Time                  { return c.base.Add(time.Since(c.base)) }
+func (c steadyClock) Since(t time.Time) time.Duration { return c.Now().Sub(t) }
+func (c steadyClock) Until(t time.Time) time.Duration { return t.Sub(c.Now()) }

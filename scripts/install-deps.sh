@@ -14,6 +14,7 @@ packages=(
 	chromium                           # dashboard end-to-end test
 	iproute2 util-linux procps         # veth pairs, namespaces, process figures
 	vnstat                             # benchmark: the peer measured side by side
+	docker-compose                     # docker-compose.yml check (config needs no engine)
 	ca-certificates tzdata
 )
 missing=()
