@@ -22,6 +22,9 @@ run: deps build run-auto
 deps:
 	bash scripts/install-deps.sh
 
+# The browser test drives the binary that embeds the current dashboard.
+frontend-e2e: build
+
 ## test: everything CI runs
 test: deps vet go-test frontend-test build frontend-e2e desktop-test docker-test reliability-test cross
 	@echo "all test suites passed"

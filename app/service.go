@@ -88,14 +88,18 @@ func (s *Service) start(ctx context.Context) error {
 	jobs := []struct {
 		name     string
 		interval time.Duration
+		when     collector.When
 		fn       func(context.Context)
 	}{
-		{"poll", s.cfg.Interval, s.poller.Poll},
-		{"flush", s.cfg.FlushInterval, func(ctx context.Context) { s.flush(ctx) }},
-		{"retention", time.Hour, s.prune},
+		{"poll", s.cfg.Interval, collector.MidSlot, s.poller.Poll},
+		{"flush", s.cfg.FlushInterval, collector.AfterInterval, func(ctx context.Context) { s.flush(ctx) }},
+		{"retention", time.Hour, collector.Now, s.prune},
 	}
+	// The first reading is taken now, as the baseline; the schedule then
+	// polls mid-slot.
+	s.poller.Poll(ctx)
 	for _, j := range jobs {
-		if err := s.sched.Every(j.name, j.interval, j.name != "flush", j.fn); err != nil {
+		if err := s.sched.Every(j.name, j.interval, j.when, j.fn); err != nil {
 			return err
 		}
 	}

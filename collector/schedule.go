@@ -26,20 +26,49 @@ func NewSchedule() (*Schedule, error) {
 	return &Schedule{s: s}, nil
 }
 
-// Every adds a job that runs fn every interval, the first time right away
-// when now is set.
-func (s *Schedule) Every(name string, interval time.Duration, now bool, fn func(ctx context.Context)) error {
+// When says when a job first runs.
+type When int
+
+const (
+	// Now runs the job at once, then every interval.
+	Now When = iota
+	// AfterInterval runs the job first one interval from now.
+	AfterInterval
+	// MidSlot runs the job in the middle of each interval-long slot of
+	// Unix time. Polls placed so land one per bucket of the interval's
+	// size; polls at slot edges would jitter across them, leaving one
+	// bucket empty and the next one double.
+	MidSlot
+)
+
+// Every adds a job that runs fn every interval, starting as when says.
+func (s *Schedule) Every(name string, interval time.Duration, when When, fn func(ctx context.Context)) error {
 	opts := []gocron.JobOption{
 		gocron.WithName(name),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 	}
-	if now {
+	switch when {
+	case Now:
 		opts = append(opts, gocron.WithStartAt(gocron.WithStartImmediately()))
+	case MidSlot:
+		opts = append(opts, gocron.WithStartAt(gocron.WithStartDateTime(midSlot(time.Now(), interval))))
 	}
 	if _, err := s.s.NewJob(gocron.DurationJob(interval), gocron.NewTask(fn), opts...); err != nil {
 		return fmt.Errorf("schedule %s: %w", name, err)
 	}
 	return nil
+}
+
+// midSlot returns the first middle of an interval-long slot of Unix time
+// after now.
+func midSlot(now time.Time, interval time.Duration) time.Time {
+	p := interval.Milliseconds()
+	ms := now.UnixMilli()
+	next := ms - ms%p + p/2
+	if next <= ms {
+		next += p
+	}
+	return time.UnixMilli(next)
 }
 
 // Start starts running the jobs.

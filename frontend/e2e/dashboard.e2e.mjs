@@ -1,0 +1,524 @@
+// End-to-end test of the dashboard in headless Chromium against the real
+// headless server, with real traffic over a veth pair. Needs root (network
+// namespaces), the built binary (NETPULSE_BIN, default ../bin/netpulse) and
+// Chromium (CHROMIUM, default /usr/bin/chromium).
+//
+//   npm run e2e
+//
+// Screenshots go to e2e/artifacts/; after a passing run they are also copied
+// to docs/screenshots/ for the README.
+
+import { chromium } from 'playwright-core';
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { formatBytes } from '../src/lib/units.js';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, '..');
+const repo = resolve(frontend, '..');
+const BIN = resolve(frontend, process.env.NETPULSE_BIN ?? '../bin/netpulse');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(here, 'artifacts');
+const SCREENSHOTS = join(repo, 'docs', 'screenshots');
+// Short and unique per run: netlab names the pair NAME0 / NAME1.
+const NET = `npe${process.pid % 100000}`;
+const HOST_IF = `${NET}0`;
+const TRAFFIC_RATE = 2 * 1024 * 1024; // bytes per second each way
+const TRAFFIC_SECONDS = 20;
+// Elapsed times come from the monotonic clock: the wall clock may be set
+// while the test runs.
+const now = () => performance.now();
+const started = now();
+
+// ---------------------------------------------------------------- helpers
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function log(...a) {
+  console.log(`[${((now() - started) / 1000).toFixed(1).padStart(5)}s]`, ...a);
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function until(what, fn, { timeout = 10_000, every = 200 } = {}) {
+  const end = now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await sleep(every);
+  }
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function netlabCommand() {
+  if (process.env.NETLAB) return { cmd: process.env.NETLAB, pre: [] };
+  const bin = join(repo, 'bin', 'netlab');
+  if (existsSync(bin)) return { cmd: bin, pre: [] };
+  return { cmd: 'go', pre: ['run', './internal/testnet/netlab'] };
+}
+
+async function netlab(...args) {
+  const { cmd, pre } = netlabCommand();
+  const { stdout } = await run(cmd, [...pre, ...args], { cwd: repo });
+  return stdout.trim();
+}
+
+// startTraffic runs `netlab traffic` in the background; `done` resolves to
+// {code, seconds, stderr} when it ends.
+function startTraffic(seconds) {
+  const { cmd, pre } = netlabCommand();
+  const t0 = now();
+  const p = spawn(cmd, [...pre, 'traffic', '-name', NET, '-rate', `${TRAFFIC_RATE / 1024 / 1024}MB`, '-duration', `${seconds}s`], {
+    cwd: repo,
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  p.done = new Promise((res) => p.once('exit', (code) => res({ code, seconds: (now() - t0) / 1000, stderr: stderr.trim() })));
+  return p;
+}
+
+class Server {
+  constructor(port, dataDir) {
+    this.port = port;
+    this.dataDir = dataDir;
+    this.base = `http://127.0.0.1:${port}`;
+    this.output = '';
+  }
+
+  async start() {
+    this.proc = spawn(BIN, ['--headless', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--interval', '1s'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (d) => (this.output = (this.output + d).slice(-20_000));
+    this.proc.stdout.on('data', keep);
+    this.proc.stderr.on('data', keep);
+    this.exited = new Promise((res) => this.proc.once('exit', res));
+    await until('the server to answer /api/health', async () => (await fetch(`${this.base}/api/health`)).ok, { timeout: 15_000 });
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    this.proc.kill('SIGTERM');
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(t);
+  }
+
+  async api(path, init) {
+    const res = await fetch(`${this.base}${path}`, init);
+    const body = await res.json();
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${body.error}`);
+    return body;
+  }
+
+  post(path, body) {
+    return this.api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  }
+}
+
+// What the page's chart holds, read through canvas.__chart.
+function chartState(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('.chart canvas');
+    const chart = canvas?.__chart;
+    if (!chart) return null;
+    return {
+      xMin: chart.options.scales.x.min,
+      xMax: chart.options.scales.x.max,
+      datasets: chart.data.datasets.map((d) => ({ label: d.label, kind: d.np?.kind, peak: d.np?.peak, name: d.np?.name, data: d.data.map((p) => [p.x, p.y]) })),
+    };
+  });
+}
+
+// Counts pixels of the plot area close to a theme colour: proof that lines
+// were really drawn, not just data handed to Chart.js.
+// Download and upload can overlap exactly (the test traffic is symmetric),
+// so only the datasets of the asked-for kind are drawn while counting.
+function pixelsOf(page, cssVar, kind) {
+  return page.evaluate(([name, kind]) => {
+    const canvas = document.querySelector('.chart canvas');
+    const chart = canvas.__chart;
+    const hidden = chart.data.datasets.map((d, i) => [i, chart.isDatasetVisible(i)]);
+    chart.data.datasets.forEach((d, i) => chart.setDatasetVisibility(i, d.np.kind === kind && !d.np.peak));
+    chart.update('none');
+    const hex = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const ratio = canvas.width / canvas.clientWidth;
+    const a = chart.chartArea;
+    const img = canvas
+      .getContext('2d')
+      .getImageData(Math.floor(a.left * ratio), Math.floor(a.top * ratio), Math.floor((a.right - a.left) * ratio), Math.floor((a.bottom - a.top) * ratio));
+    let n = 0;
+    for (let i = 0; i < img.data.length; i += 4) {
+      const d = Math.abs(img.data[i] - want[0]) + Math.abs(img.data[i + 1] - want[1]) + Math.abs(img.data[i + 2] - want[2]);
+      if (d < 40 && img.data[i + 3] > 200) n++;
+    }
+    for (const [i, visible] of hidden) chart.setDatasetVisibility(i, visible);
+    chart.update('none');
+    return n;
+  }, [cssVar, kind]);
+}
+
+// seconds reads the window and group forms the page sends: 90, 15m, 7d.
+function seconds(v) {
+  const m = /^(\d+)([smhd]?)$/.exec(v);
+  assert(m, `unexpected duration ${v}`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2]];
+}
+
+// Screenshots for the docs: without the keyboard focus ring of the test.
+async function screenshot(name, opts = {}) {
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(ARTIFACTS, name), ...opts });
+}
+
+const minStep = (data) => {
+  let m = Infinity;
+  for (let i = 1; i < data.length; i++) if (data[i][1] != null && data[i - 1][1] != null) m = Math.min(m, data[i][0] - data[i - 1][0]);
+  return m;
+};
+
+// ---------------------------------------------------------------- the run
+
+const results = [];
+let page;
+let context;
+let server;
+let traffic;
+let netUp = false;
+const problems = [];
+const networkChanged = [];
+const trafficRequests = [];
+const tmp = mkdtempSync(join(tmpdir(), 'netpulse-e2e-'));
+let firstChartMs = null;
+
+async function test(name, fn) {
+  const t0 = now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    log(`ok   ${name} (${Math.round(now() - t0)} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    log(`FAIL ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+function watch(p) {
+  p.on('console', (m) => {
+    if (m.type() === 'error' && !/ERR_NETWORK_CHANGED/.test(m.text())) problems.push(`console error: ${m.text()}`);
+  });
+  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  p.on('requestfailed', (r) => {
+    const err = r.failure()?.errorText ?? '';
+    // Our own navigations abort the live stream and requests in flight.
+    if (err.includes('ERR_ABORTED')) return;
+    // Another process adding an interface on this host makes Chromium drop
+    // requests in flight; the page retries by itself. Counted separately.
+    if (err.includes('ERR_NETWORK_CHANGED')) return networkChanged.push(r.url());
+    problems.push(`request failed: ${r.method()} ${r.url()} ${err}`);
+  });
+  p.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  p.on('request', (r) => {
+    if (r.url().includes('/api/traffic')) trafficRequests.push(new URL(r.url()).searchParams);
+  });
+}
+
+async function main() {
+  assert(existsSync(BIN), `no server binary at ${BIN}; build it first (make build) or set NETPULSE_BIN`);
+  assert(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}; set CHROMIUM`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  // The pair is made before Chromium starts: Chromium drops requests in
+  // flight when the host's addresses change.
+  await test('veth pair comes up', async () => {
+    log(await netlab('up', '-name', NET));
+    netUp = true;
+  });
+
+  const port = await freePort();
+  server = new Server(port, join(tmp, 'data'));
+
+  await test('server starts and monitors the veth interface', async () => {
+    await server.start();
+    const list = await server.api('/api/interfaces');
+    assert(list.some((i) => i.name === HOST_IF && i.present), `${HOST_IF} not in /api/interfaces`);
+    const saved = await server.post('/api/config/monitored_interfaces', { interfaces: [HOST_IF] });
+    assert(JSON.stringify(saved.interfaces) === JSON.stringify([HOST_IF]), `saved ${JSON.stringify(saved)}`);
+    // Start from known settings, also if a previous run changed them.
+    await server.post('/api/config/settings', { rate_unit: 'bits', unit_prefix: 'si', theme: 'light' });
+  });
+
+  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+    colorScheme: 'light',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+
+  await test('dashboard loads and draws its first chart', async () => {
+    const t0 = now();
+    await page.goto(`${server.base}/`);
+    await until('the chart to hold data', async () => {
+      const s = await chartState(page);
+      return s && s.datasets.length >= 4 && s.datasets[0].data.length > 0;
+    });
+    firstChartMs = Math.round(now() - t0);
+    const csp = (await page.request.get(`${server.base}/`)).headers()['content-security-policy'];
+    assert(csp?.includes("script-src 'self'"), 'the page is served without its Content-Security-Policy');
+    assert((await page.locator('[data-testid=range-summary]').innerText()).includes('last hour, 10-second groups'), 'default range text');
+  });
+
+  await test('window slider (keyboard) changes the request and the chart', async () => {
+    const before = await chartState(page);
+    const slider = page.locator('#window-range');
+    await slider.focus();
+    const req = page.waitForRequest((r) => r.url().includes('/api/traffic') && new URL(r.url()).searchParams.get('window') === '5m');
+    await page.keyboard.press('Home');
+    const q = new URL((await req).url()).searchParams;
+    assert(q.get('group') === '10s', `group ${q.get('group')} after the window change (10s still fits 5m)`);
+    assert((await slider.getAttribute('aria-valuetext')) === 'last 5 minutes', 'aria-valuetext of the window slider');
+    await until('the chart to span 5 minutes', async () => {
+      const s = await chartState(page);
+      return s.xMax - s.xMin === 300_000 && before.xMax - before.xMin === 3_600_000;
+    });
+    // One step up must reach 15 minutes.
+    const req2 = page.waitForRequest((r) => r.url().includes('/api/traffic') && new URL(r.url()).searchParams.get('window') === '15m');
+    await page.keyboard.press('ArrowRight');
+    await req2;
+    const req3 = page.waitForRequest((r) => r.url().includes('/api/traffic') && new URL(r.url()).searchParams.get('window') === '5m');
+    await page.keyboard.press('ArrowLeft');
+    await req3;
+  });
+
+  await test('grouping slider (keyboard) changes the request and the chart', async () => {
+    const slider = page.locator('#group-range');
+    await slider.focus();
+    const req = page.waitForRequest((r) => r.url().includes('/api/traffic') && new URL(r.url()).searchParams.get('group') === '1s');
+    await page.keyboard.press('Home');
+    await req;
+    assert((await slider.getAttribute('aria-valuetext')) === '1-second groups', 'aria-valuetext of the grouping slider');
+    assert((await page.locator('[data-testid=range-summary]').innerText()).includes('last 5 minutes, 1-second groups'), 'range summary text');
+    await until('1-second buckets in the chart', async () => minStep((await chartState(page)).datasets[0].data) === 1000);
+    // Every request the page made stayed within the point limit.
+    for (const p of trafficRequests) {
+      const w = seconds(p.get('window'));
+      const g = seconds(p.get('group'));
+      assert(Math.ceil(w / g) + 1 <= 1500, `request ${p} asks for more than 1500 points`);
+    }
+  });
+
+  await test('live readout shows traffic within 3 s of it starting', async () => {
+    traffic = startTraffic(TRAFFIC_SECONDS);
+    const t0 = now();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-rx]')?.dataset.bps) > 0, null, { timeout: 3000 });
+    log(`     live rate shown after ${Math.round(now() - t0)} ms`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-tx]')?.dataset.bps) > 0, null, { timeout: 3000 });
+    const text = await page.locator('[data-testid=live-rx]').innerText();
+    assert(/\d.*bit\/s/.test(text), `live readout text "${text}"`);
+  });
+
+  await test('chart draws download and upload lines from live samples', async () => {
+    await sleep(10_000);
+    const s = await chartState(page);
+    const rx = s.datasets.find((d) => d.kind === 'rx' && !d.peak);
+    const tx = s.datasets.find((d) => d.kind === 'tx' && !d.peak);
+    const max = (d) => Math.max(0, ...d.data.map((p) => p[1] ?? 0));
+    // Shown in bits per second; the traffic is about 2 MiB/s each way.
+    const want = TRAFFIC_RATE * 8;
+    assert(max(rx) > want * 0.5 && max(rx) < want * 2, `download peaks at ${max(rx)} bit/s, want about ${want}`);
+    assert(max(tx) > want * 0.5 && max(tx) < want * 2, `upload peaks at ${max(tx)} bit/s, want about ${want}`);
+    const px = await pixelsOf(page, '--rx', 'rx');
+    const pxTx = await pixelsOf(page, '--tx', 'tx');
+    assert(px > 100 && pxTx > 50, `too few line pixels on the canvas: ${px} download, ${pxTx} upload`);
+    await screenshot('dashboard-light.png');
+  });
+
+  await test('per-interface view shows the interface by name', async () => {
+    await page.getByLabel('Each interface').check();
+    await until('per-interface datasets', async () => (await chartState(page)).datasets.some((d) => d.name === HOST_IF));
+    await page.getByLabel('All interfaces combined').check();
+    await until('combined datasets', async () => (await chartState(page)).datasets[0].name === 'All monitored');
+  });
+
+  await test('settings: un-check and check interfaces, save', async () => {
+    // Tabs work with the keyboard: focus the selected tab, arrow to the next.
+    await page.getByRole('tab', { name: 'Dashboard' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await until('the Settings tab', async () => (await page.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected')) === 'true');
+    const box = (name) => page.locator(`input[type=checkbox][value="${name}"]`);
+    await box(HOST_IF).waitFor();
+    assert(await box(HOST_IF).isChecked(), `${HOST_IF} should start checked`);
+    await screenshot('settings.png', { fullPage: true });
+
+    await box(HOST_IF).uncheck();
+    await box('lo').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved. Recording lo.').waitFor();
+    assert(JSON.stringify((await server.api('/api/config/monitored_interfaces')).interfaces) === '["lo"]', 'server has lo only');
+
+    await box(HOST_IF).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`Saved. Recording lo, ${HOST_IF}.`).waitFor();
+  });
+
+  await test('selection survives a reload', async () => {
+    await page.reload();
+    const box = (name) => page.locator(`input[type=checkbox][value="${name}"]`);
+    await box(HOST_IF).waitFor();
+    assert(await box(HOST_IF).isChecked(), `${HOST_IF} checked after reload`);
+    assert(await box('lo').isChecked(), 'lo checked after reload');
+  });
+
+  await test('units and theme apply at once and persist', async () => {
+    await page.getByLabel('bytes per second (MB/s)').check();
+    await page.getByLabel('IEC, steps of 1024 (KiB, MiB, GiB)').check();
+    await page.getByLabel('Dark').check();
+    await until('dark theme', async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert(bg === 'rgb(14, 19, 26)', `dark background, got ${bg}`);
+    await until('the live readout in bytes', async () => /B\/s$/.test((await page.locator('[data-testid=live-rx]').innerText()).trim()));
+    await until('all three saved', async () => {
+      const s = await server.api('/api/config/settings');
+      return s.rate_unit === 'bytes' && s.unit_prefix === 'iec' && s.theme === 'dark';
+    });
+    await page.reload();
+    await page.getByLabel('Dark').waitFor();
+    assert(await page.getByLabel('Dark').isChecked(), 'Dark still chosen after reload');
+    assert(await page.getByLabel('bytes per second (MB/s)').isChecked(), 'bytes still chosen after reload');
+    assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark', 'dark after reload');
+  });
+
+  await test('totals equal /api/traffic for the same window', async () => {
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
+    const t = await traffic.done;
+    // netlab can report the connection it had open when its time ran out as
+    // an error; the traffic itself ran its course, which is what counts here.
+    assert(t.code === 0 || t.seconds >= TRAFFIC_SECONDS - 1, `netlab traffic stopped after ${t.seconds} s: ${t.stderr}`);
+    if (t.code !== 0) log(`     note: netlab traffic exited ${t.code} at its deadline: ${t.stderr}`);
+    // With the traffic over, the live feed adds nothing. A poll that landed
+    // while an answer was on its way can be missing or counted twice until
+    // the page fetches its newest buckets again (every 10 s), so wait for it.
+    let last = '';
+    await until(
+      'the totals to match',
+      async () => {
+        const [ui, api] = await Promise.all([
+          page.evaluate(() => ({
+            rx: Number(document.querySelector('[data-testid=total-rx]')?.dataset.bytes),
+            tx: Number(document.querySelector('[data-testid=total-tx]')?.dataset.bytes),
+            rxText: document.querySelector('[data-testid=total-rx]')?.textContent.trim(),
+            txText: document.querySelector('[data-testid=total-tx]')?.textContent.trim(),
+          })),
+          server.api('/api/traffic?window=5m&group=1s'),
+        ]);
+        last = `page ${ui.rx}/${ui.tx}, API ${api.rx_bytes}/${api.tx_bytes}`;
+        return (
+          ui.rx === api.rx_bytes &&
+          ui.tx === api.tx_bytes &&
+          ui.rxText === formatBytes(api.rx_bytes, 'iec') &&
+          ui.txText === formatBytes(api.tx_bytes, 'iec') &&
+          api.rx_bytes > TRAFFIC_RATE * 10
+        );
+      },
+      { timeout: 15_000, every: 250 },
+    ).catch((e) => {
+      throw new Error(`${e.message} (${last})`);
+    });
+    log(`     ${last}`);
+    // Let a couple of frames render in the dark theme, then keep the picture.
+    await sleep(300);
+    await screenshot('dashboard-dark.png');
+  });
+
+  await test('totals of a fresh page load equal the API answer it used', async () => {
+    const resp = page.waitForResponse((r) => r.url().includes('/api/traffic?window=5m&group=1s'));
+    await page.reload();
+    const body = await (await resp).json();
+    await until('totals shown', async () => (await page.locator('[data-testid=total-rx]').count()) > 0);
+    const ui = await page.evaluate(() => Number(document.querySelector('[data-testid=total-rx]').dataset.bytes));
+    // Only polls after the answer may be added, and the link is idle now.
+    assert(ui >= body.rx_bytes && ui - body.rx_bytes < 64 * 1024, `page shows ${ui}, answer said ${body.rx_bytes}`);
+  });
+
+  await test('selection and settings survive a server restart', async () => {
+    await page.goto('about:blank');
+    await server.stop();
+    await server.start();
+    await page.goto(`${server.base}/#/settings`);
+    const box = (name) => page.locator(`input[type=checkbox][value="${name}"]`);
+    await box(HOST_IF).waitFor();
+    assert(await box(HOST_IF).isChecked(), `${HOST_IF} checked after restart`);
+    assert(await box('lo').isChecked(), 'lo checked after restart');
+    const s = await server.api('/api/config/settings');
+    assert(s.rate_unit === 'bytes' && s.unit_prefix === 'iec' && s.theme === 'dark', `settings after restart: ${JSON.stringify(s)}`);
+    assert(await page.getByLabel('Dark').isChecked(), 'Dark chosen after restart');
+  });
+
+  await test('no console errors or failed requests', async () => {
+    await sleep(500);
+    assert(problems.length === 0, problems.join('\n'));
+  });
+}
+
+async function cleanup() {
+  await context?.close().catch(() => {});
+  if (traffic && traffic.exitCode === null) traffic.kill('SIGTERM');
+  await server?.stop().catch(() => {});
+  if (netUp) await netlab('down', '-name', NET).catch((e) => log('netlab down:', e.message));
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+let failed = false;
+try {
+  await main();
+} catch (e) {
+  failed = true;
+  if (!results.some((r) => !r.ok)) results.push({ name: 'setup', ok: false }), log(`FAIL setup: ${e.message}`);
+  if (server?.output) console.log('--- server output (tail) ---\n' + server.output.slice(-3000));
+} finally {
+  await cleanup();
+}
+
+if (!failed) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
+}
+if (networkChanged.length) log(`note: ${networkChanged.length} request(s) dropped by a network change on this host (not counted)`);
+if (firstChartMs != null) log(`time to first chart: ${firstChartMs} ms`);
+const passed = results.filter((r) => r.ok).length;
+log(`duration ${((now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(failed ? 1 : 0);

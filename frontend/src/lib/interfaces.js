@@ -1,0 +1,32 @@
+// Ordering and labels for the interface list in Settings.
+
+const KIND_WORDS = {
+  physical: 'physical',
+  loopback: 'loopback',
+  bridge: 'bridge',
+  bond: 'bond',
+  vlan: 'VLAN',
+  tunnel: 'tunnel',
+  veth: 'virtual Ethernet (veth)',
+  virtual: 'virtual',
+};
+
+/** kindWords names an interface kind for people; "" when unknown. */
+export function kindWords(kind) {
+  return KIND_WORDS[kind] ?? '';
+}
+
+/**
+ * sortInterfaces puts the default-route interface first, then present ones,
+ * then loopback, then the absent ones, each group by name.
+ */
+export function sortInterfaces(list) {
+  const rank = (i) => (i.default_route ? 0 : !i.present ? 3 : i.loopback ? 2 : 1);
+  return [...list].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+/** sameSet reports whether two name lists hold the same names. */
+export function sameSet(a, b) {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && [...sa].every((x) => b.includes(x));
+}

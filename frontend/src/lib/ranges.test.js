@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  GROUPS,
+  MAX_POINTS,
+  WINDOWS,
+  adjustGroup,
+  availableWindows,
+  defaultGroup,
+  describe as words,
+  pointCount,
+  trafficQuery,
+  validGroups,
+} from './ranges.js';
+
+const INTERVALS = [1, 2, 5, 10, 15, 30, 45, 60];
+
+describe('slider steps', () => {
+  it('offers the windows a person would pick', () => {
+    expect(WINDOWS.map((w) => w.key)).toEqual(['5m', '15m', '30m', '1h', '3h', '6h', '12h', '24h', '2d', '7d', '14d', '30d', '90d', '180d', '365d']);
+  });
+
+  it('never offers a combination above the point limit', () => {
+    for (const interval of INTERVALS) {
+      for (const w of availableWindows(interval)) {
+        const groups = validGroups(w.seconds, interval);
+        expect(groups.length, `${w.key} @${interval}s`).toBeGreaterThan(0);
+        for (const g of groups) {
+          expect(pointCount(w.seconds, g.seconds)).toBeLessThanOrEqual(MAX_POINTS);
+          expect(Math.ceil(w.seconds / g.seconds)).toBeLessThanOrEqual(MAX_POINTS - 1);
+          expect(g.seconds).toBeGreaterThanOrEqual(interval);
+        }
+      }
+    }
+  });
+
+  it('offers every window for every allowed poll interval', () => {
+    for (const interval of INTERVALS) expect(availableWindows(interval)).toHaveLength(WINDOWS.length);
+  });
+
+  it('never groups finer than the poll interval', () => {
+    expect(validGroups(300, 10).map((g) => g.key)).toEqual(['10s', '30s', '1m']);
+    expect(validGroups(300, 60).map((g) => g.key)).toEqual(['1m']);
+    expect(validGroups(300, 1).map((g) => g.key)).toEqual(['1s', '5s', '10s', '30s', '1m']);
+  });
+
+  it('has the expected coarse end', () => {
+    expect(validGroups(365 * 86400).map((g) => g.key)).toEqual(['6h', '12h', '1d']);
+    expect(validGroups(86400).map((g) => g.key)).toEqual(['1m', '5m', '15m', '30m', '1h', '3h']);
+  });
+
+  it('would reject a too-fine grouping a request could ask for', () => {
+    // The check validGroups applies is what keeps requests small.
+    expect(validGroups(86400).some((g) => g.key === '30s')).toBe(false);
+    expect(pointCount(86400, 30)).toBeGreaterThan(MAX_POINTS);
+  });
+});
+
+describe('adjustGroup', () => {
+  it('keeps a grouping that still fits', () => {
+    expect(adjustGroup(7 * 86400, 3600)).toBe(3600);
+  });
+
+  it('moves a too-fine grouping up when the window grows', () => {
+    const g = adjustGroup(365 * 86400, 1);
+    expect(g).toBeGreaterThan(1);
+    expect(pointCount(365 * 86400, g)).toBeLessThanOrEqual(MAX_POINTS);
+  });
+
+  it('moves a too-coarse grouping down when the window shrinks', () => {
+    const g = adjustGroup(300, 86400);
+    expect(g).toBeLessThanOrEqual(60);
+  });
+
+  it('picks a grouping from every window for every start', () => {
+    for (const interval of INTERVALS) {
+      for (const w of WINDOWS) {
+        for (const start of GROUPS) {
+          const g = adjustGroup(w.seconds, start.seconds, interval);
+          expect(validGroups(w.seconds, interval).map((x) => x.seconds)).toContain(g);
+        }
+      }
+    }
+  });
+
+  it('defaults to a comfortable number of points', () => {
+    expect(defaultGroup(3600)).toBe(10);
+    expect(defaultGroup(7 * 86400)).toBe(1800);
+    expect(defaultGroup(365 * 86400)).toBe(86400);
+  });
+});
+
+describe('describe', () => {
+  it('puts the choice into words', () => {
+    expect(words(7 * 86400, 3600)).toBe('last 7 days, 1-hour groups');
+    expect(words(3600, 10)).toBe('last hour, 10-second groups');
+    expect(words(300, 1)).toBe('last 5 minutes, 1-second groups');
+  });
+});
+
+describe('trafficQuery', () => {
+  it('maps slider positions to query parameters', () => {
+    expect(trafficQuery(3600, 10, 'Europe/Berlin')).toEqual({ window: '1h', group: '10s' });
+    expect(trafficQuery(30 * 86400, 86400, 'Europe/Berlin')).toEqual({ window: '30d', group: '1d', tz: 'Europe/Berlin' });
+    expect(trafficQuery(7 * 86400, 1800)).toEqual({ window: '7d', group: '30m' });
+  });
+});

@@ -1,0 +1,198 @@
+// The one place that knows how the dashboard talks to Net-Pulse. Inside the
+// desktop window it calls the Wails bindings (window.go.app.Desktop) and
+// listens to Wails events; in a browser it uses fetch and EventSource against
+// the HTTP API. Both return the same shapes, so nothing else needs to know.
+
+import { createBackoff } from './backoff.js';
+
+/** LIVE_EVENT is the Wails event that carries live samples. */
+export const LIVE_EVENT = 'traffic:rates';
+
+/** ApiError is a refused request: the server's message and HTTP status. */
+export class ApiError extends Error {
+  constructor(message, status = 0) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+/** NetworkError means the server could not be reached at all. */
+export class NetworkError extends Error {
+  constructor(message = 'The Net-Pulse server cannot be reached.') {
+    super(message);
+    this.name = 'NetworkError';
+    this.offline = true;
+  }
+}
+
+function desktopBackend(win, d) {
+  const call = async (method, ...args) => {
+    try {
+      return await d[method](...args);
+    } catch (e) {
+      // Wails rejects bound calls with the Go error's text.
+      throw new ApiError(typeof e === 'string' ? e : (e?.message ?? String(e)));
+    }
+  };
+  return {
+    mode: 'desktop',
+    interfaces: () => call('Interfaces'),
+    monitored: () => call('MonitoredInterfaces'),
+    setMonitored: (names) => call('SetMonitoredInterfaces', names),
+    traffic: (q) => call('Traffic', q),
+    settings: () => call('Settings'),
+    updateSettings: (patch) => call('UpdateSettings', patch),
+    health: () => call('Health'),
+    // Tells the desktop shell the first chart is on screen (its tests wait
+    // for this); older shells without the binding are fine.
+    reportReady: (what) => (typeof d.ReportReady === 'function' ? call('ReportReady', what) : Promise.resolve()),
+    live(onSample, onState) {
+      const off = win.runtime.EventsOn(LIVE_EVENT, (sample) => onSample(sample));
+      onState?.('open');
+      return () => (typeof off === 'function' ? off() : win.runtime.EventsOff(LIVE_EVENT));
+    },
+  };
+}
+
+async function errorMessage(res) {
+  try {
+    const body = await res.json();
+    if (body && typeof body.error === 'string') return body.error;
+  } catch {
+    // Not JSON: fall back to the status line.
+  }
+  return `${res.status} ${res.statusText}`.trim();
+}
+
+function browserBackend(win) {
+  const request = async (path, init = {}, { acceptStatus = [] } = {}) => {
+    let res;
+    try {
+      res = await win.fetch(path, {
+        ...init,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', ...(init.headers ?? {}) },
+      });
+    } catch (e) {
+      if (e?.name === 'AbortError') throw e;
+      throw new NetworkError();
+    }
+    // A proxy in front of a stopped server answers 502 or 504.
+    if (res.status === 502 || res.status === 504) throw new NetworkError();
+    if (res.ok || acceptStatus.includes(res.status)) return res.json();
+    throw new ApiError(await errorMessage(res), res.status);
+  };
+  const post = (path, body) =>
+    request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+  return {
+    mode: 'browser',
+    interfaces: () => request('api/interfaces'),
+    monitored: () => request('api/config/monitored_interfaces'),
+    setMonitored: (names) => post('api/config/monitored_interfaces', { interfaces: names }),
+    traffic: (q) => request(`api/traffic?${trafficParams(q)}`),
+    settings: () => request('api/config/settings'),
+    updateSettings: (patch) => post('api/config/settings', patch),
+    // An unhealthy server answers 503 with the same body, which the UI shows.
+    health: () => request('api/health', {}, { acceptStatus: [503] }),
+    reportReady: () => Promise.resolve(),
+    live(onSample, onState) {
+      const backoff = createBackoff();
+      let es;
+      let timer;
+      let closed = false;
+      const open = () => {
+        es = new win.EventSource('api/live');
+        es.addEventListener('rates', (e) => {
+          let sample;
+          try {
+            sample = JSON.parse(e.data);
+          } catch {
+            return;
+          }
+          onSample(sample);
+        });
+        es.onopen = () => {
+          backoff.reset();
+          onState?.('open');
+        };
+        es.onerror = () => {
+          onState?.('error');
+          // CONNECTING means the browser retries by itself; CLOSED (e.g. after
+          // an error status) means it gave up, so retry here.
+          if (es.readyState === 2 && !closed) {
+            es.close();
+            timer = setTimeout(open, backoff.next());
+          }
+        };
+      };
+      open();
+      return () => {
+        closed = true;
+        clearTimeout(timer);
+        es?.close();
+      };
+    },
+  };
+}
+
+/** trafficParams encodes a traffic query for GET /api/traffic. */
+export function trafficParams({ window, group, end, interfaces, tz }) {
+  const p = new URLSearchParams({ window, group });
+  if (end) p.set('end', end);
+  for (const name of interfaces ?? []) p.append('interface', name);
+  if (tz) p.set('tz', tz);
+  return p.toString();
+}
+
+const REQUESTS = ['interfaces', 'monitored', 'setMonitored', 'traffic', 'settings', 'updateSettings', 'health'];
+
+/**
+ * createTransport picks the backend for a window object: the Wails bindings
+ * when window.go.app.Desktop exists, HTTP otherwise. The choice is made on
+ * first use, after the desktop runtime has had its chance to load.
+ * onReachability(cb) reports true after any answered request and false when a
+ * request could not reach the server.
+ */
+export function createTransport(win) {
+  let backend;
+  const listeners = new Set();
+  const pick = () => {
+    if (!backend) {
+      const d = win?.go?.app?.Desktop;
+      backend = d ? desktopBackend(win, d) : browserBackend(win);
+    }
+    return backend;
+  };
+  const report = (ok) => listeners.forEach((cb) => cb(ok));
+
+  const t = {
+    get mode() {
+      return pick().mode;
+    },
+    live: (onSample, onState) => pick().live(onSample, onState),
+    reportReady: (what) => pick().reportReady(what).catch(() => {}),
+    onReachability(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+  };
+  for (const name of REQUESTS) {
+    t[name] = async (...args) => {
+      try {
+        const v = await pick()[name](...args);
+        report(true);
+        return v;
+      } catch (e) {
+        if (e instanceof NetworkError) report(false);
+        else if (e instanceof ApiError) report(true);
+        throw e;
+      }
+    };
+  }
+  return t;
+}
+
+/** transport is the instance the dashboard uses. */
+export const transport = createTransport(typeof window === 'undefined' ? undefined : window);

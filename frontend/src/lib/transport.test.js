@@ -1,0 +1,252 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, LIVE_EVENT, NetworkError, createTransport, trafficParams } from './transport.js';
+
+function fakeDesktop() {
+  const calls = [];
+  const handlers = {};
+  const rec =
+    (name, value) =>
+    (...args) => {
+      calls.push([name, ...args]);
+      return typeof value === 'function' ? value(...args) : Promise.resolve(value);
+    };
+  const win = {
+    go: {
+      app: {
+        Desktop: {
+          Interfaces: rec('Interfaces', [{ name: 'eth0' }]),
+          MonitoredInterfaces: rec('MonitoredInterfaces', { interfaces: ['eth0'] }),
+          SetMonitoredInterfaces: rec('SetMonitoredInterfaces', (names) => Promise.resolve({ interfaces: names })),
+          Traffic: rec('Traffic', { start: 1, end: 2, group_seconds: 1, series: [], rx_bytes: 0, tx_bytes: 0 }),
+          Settings: rec('Settings', { rate_unit: 'bits', unit_prefix: 'si', theme: 'dark' }),
+          UpdateSettings: rec('UpdateSettings', () => Promise.reject('unknown theme "pink"')),
+          Health: rec('Health', { status: 'ok' }),
+        },
+      },
+    },
+    runtime: {
+      EventsOn: vi.fn((name, cb) => {
+        handlers[name] = cb;
+        return () => delete handlers[name];
+      }),
+      EventsOff: vi.fn(),
+    },
+    fetch: vi.fn(() => Promise.reject(new Error('fetch must not be used in the desktop window'))),
+    EventSource: vi.fn(),
+  };
+  return { win, calls, handlers };
+}
+
+function jsonResponse(status, body, statusText = '') {
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText,
+    json: () => (body === undefined ? Promise.reject(new SyntaxError('no body')) : Promise.resolve(body)),
+  };
+}
+
+describe('desktop transport', () => {
+  it('uses the Wails bindings, never fetch', async () => {
+    const { win, calls } = fakeDesktop();
+    const t = createTransport(win);
+    expect(t.mode).toBe('desktop');
+    expect(await t.interfaces()).toEqual([{ name: 'eth0' }]);
+    expect(await t.monitored()).toEqual({ interfaces: ['eth0'] });
+    expect(await t.setMonitored(['a', 'b'])).toEqual({ interfaces: ['a', 'b'] });
+    const q = { window: '1h', group: '10s', interfaces: ['eth0'] };
+    await t.traffic(q);
+    await t.settings();
+    await t.health();
+    expect(calls).toEqual([
+      ['Interfaces'],
+      ['MonitoredInterfaces'],
+      ['SetMonitoredInterfaces', ['a', 'b']],
+      ['Traffic', q],
+      ['Settings'],
+      ['Health'],
+    ]);
+    expect(win.fetch).not.toHaveBeenCalled();
+  });
+
+  it('turns a rejected binding into an ApiError with the message', async () => {
+    const { win } = fakeDesktop();
+    const t = createTransport(win);
+    const err = await t.updateSettings({ theme: 'pink' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.message).toBe('unknown theme "pink"');
+  });
+
+  it('delivers live samples from Wails events and unsubscribes', () => {
+    const { win, handlers } = fakeDesktop();
+    const t = createTransport(win);
+    const got = [];
+    const states = [];
+    const stop = t.live((s) => got.push(s), (s) => states.push(s));
+    expect(win.runtime.EventsOn).toHaveBeenCalledWith(LIVE_EVENT, expect.any(Function));
+    handlers[LIVE_EVENT]({ t: 5, interfaces: [] });
+    expect(got).toEqual([{ t: 5, interfaces: [] }]);
+    expect(states).toEqual(['open']);
+    stop();
+    expect(handlers[LIVE_EVENT]).toBeUndefined();
+    expect(win.EventSource).not.toHaveBeenCalled();
+  });
+
+  it('reports the first chart to the desktop shell, if it listens', async () => {
+    const { win, calls } = fakeDesktop();
+    await createTransport(win).reportReady('chart');
+    expect(calls).toEqual([]);
+    win.go.app.Desktop.ReportReady = (what) => (calls.push(['ReportReady', what]), Promise.resolve());
+    await createTransport(win).reportReady('chart');
+    expect(calls).toEqual([['ReportReady', 'chart']]);
+    win.go.app.Desktop.ReportReady = () => Promise.reject('gone');
+    await expect(createTransport(win).reportReady('chart')).resolves.toBeUndefined();
+  });
+
+  it('falls back to EventsOff when EventsOn returns nothing', () => {
+    const { win } = fakeDesktop();
+    win.runtime.EventsOn = vi.fn(() => undefined);
+    createTransport(win).live(() => {})();
+    expect(win.runtime.EventsOff).toHaveBeenCalledWith(LIVE_EVENT);
+  });
+
+  it('detects the desktop only when the bindings exist', () => {
+    const { win } = fakeDesktop();
+    delete win.go.app;
+    expect(createTransport(win).mode).toBe('browser');
+  });
+});
+
+describe('browser transport', () => {
+  it('GETs JSON from the API paths', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, { interfaces: ['eth0'] })));
+    const t = createTransport({ fetch });
+    expect(t.mode).toBe('browser');
+    expect(await t.monitored()).toEqual({ interfaces: ['eth0'] });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('api/config/monitored_interfaces');
+    expect(init.method).toBeUndefined();
+    expect(init.headers.Accept).toBe('application/json');
+  });
+
+  it('POSTs JSON with the JSON content type', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, { interfaces: ['a'] })));
+    const t = createTransport({ fetch });
+    await t.setMonitored(['a']);
+    await t.updateSettings({ theme: 'dark' });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('api/config/monitored_interfaces');
+    expect(init.method).toBe('POST');
+    expect(init.headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(init.body)).toEqual({ interfaces: ['a'] });
+    expect(fetch.mock.calls[1][0]).toBe('api/config/settings');
+    expect(JSON.parse(fetch.mock.calls[1][1].body)).toEqual({ theme: 'dark' });
+  });
+
+  it('encodes traffic queries with repeated interfaces', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, {})));
+    await createTransport({ fetch }).traffic({ window: '7d', group: '1h', end: '2024-03-05T10:00:00+01:00', interfaces: ['eth0', 'wlan0'], tz: 'Europe/Berlin' });
+    const url = new URL(fetch.mock.calls[0][0], 'http://x/');
+    expect(url.pathname).toBe('/api/traffic');
+    expect(url.searchParams.get('window')).toBe('7d');
+    expect(url.searchParams.get('group')).toBe('1h');
+    expect(url.searchParams.get('end')).toBe('2024-03-05T10:00:00+01:00');
+    expect(url.searchParams.getAll('interface')).toEqual(['eth0', 'wlan0']);
+    expect(url.searchParams.get('tz')).toBe('Europe/Berlin');
+  });
+
+  it('leaves optional parameters out', () => {
+    expect(trafficParams({ window: '1h', group: '10s' })).toBe('window=1h&group=10s');
+  });
+
+  it('reports the server error message with the status', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(400, { error: 'group 500ms is below the poll interval 1s' }, 'Bad Request')));
+    const err = await createTransport({ fetch }).traffic({ window: '1h', group: '500ms' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(400);
+    expect(err.message).toBe('group 500ms is below the poll interval 1s');
+  });
+
+  it('falls back to the status line for a non-JSON error', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(500, undefined, 'Internal Server Error')));
+    const err = await createTransport({ fetch }).settings().catch((e) => e);
+    expect(err.message).toBe('500 Internal Server Error');
+  });
+
+  it('returns the health body of an unhealthy server', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(503, { status: 'stalled', errors: ['no poll for 30s'] })));
+    expect(await createTransport({ fetch }).health()).toEqual({ status: 'stalled', errors: ['no poll for 30s'] });
+  });
+
+  it('turns a failed fetch into a NetworkError and reports reachability', async () => {
+    let up = false;
+    const fetch = vi.fn(() => (up ? Promise.resolve(jsonResponse(200, [])) : Promise.reject(new TypeError('Failed to fetch'))));
+    const t = createTransport({ fetch });
+    const seen = [];
+    t.onReachability((ok) => seen.push(ok));
+    const err = await t.interfaces().catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    up = true;
+    await t.interfaces();
+    expect(seen).toEqual([false, true]);
+  });
+
+  it('treats a proxy error as unreachable', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(502, undefined, 'Bad Gateway')));
+    expect(await createTransport({ fetch }).health().catch((e) => e)).toBeInstanceOf(NetworkError);
+  });
+
+  it('reads live samples from EventSource "rates" events', () => {
+    const sources = [];
+    class FakeEventSource {
+      constructor(url) {
+        this.url = url;
+        this.readyState = 0;
+        this.listeners = {};
+        sources.push(this);
+      }
+      addEventListener(name, cb) {
+        this.listeners[name] = cb;
+      }
+      close() {
+        this.closed = true;
+      }
+    }
+    const t = createTransport({ fetch: vi.fn(), EventSource: FakeEventSource });
+    const got = [];
+    const states = [];
+    const stop = t.live((s) => got.push(s), (s) => states.push(s));
+    const es = sources[0];
+    expect(es.url).toBe('api/live');
+    es.onopen();
+    es.listeners.rates({ data: '{"t":1700000000000,"interfaces":[{"interface":"eth0","rx_bps":1,"tx_bps":2,"rx_bytes":1,"tx_bytes":2}]}' });
+    es.listeners.rates({ data: 'not json' });
+    expect(got).toHaveLength(1);
+    expect(got[0].interfaces[0].interface).toBe('eth0');
+    expect(states).toEqual(['open']);
+    stop();
+    expect(es.closed).toBe(true);
+  });
+
+  it('reopens an EventSource the browser gave up on', () => {
+    vi.useFakeTimers();
+    const sources = [];
+    class FakeEventSource {
+      constructor() {
+        this.readyState = 0;
+        sources.push(this);
+      }
+      addEventListener() {}
+      close() {
+        this.readyState = 2;
+      }
+    }
+    const stop = createTransport({ fetch: vi.fn(), EventSource: FakeEventSource }).live(() => {});
+    sources[0].readyState = 2;
+    sources[0].onerror();
+    vi.advanceTimersByTime(1500);
+    expect(sources).toHaveLength(2);
+    stop();
+    vi.useRealTimers();
+  });
+});
