@@ -17,7 +17,7 @@ CHROMIUM     ?= /usr/bin/chromium
 # npm ci rewrites this file, so it marks when node_modules was last installed.
 FRONTEND_STAMP := $(FRONTEND_DIR)/node_modules/.package-lock.json
 
-.PHONY: frontend frontend-test frontend-e2e
+.PHONY: frontend frontend-test frontend-e2e screenshots
 
 $(FRONTEND_STAMP): $(FRONTEND_DIR)/package-lock.json $(FRONTEND_DIR)/package.json
 	cd $(FRONTEND_DIR) && $(NPM) ci --no-audit --no-fund
@@ -32,4 +32,8 @@ frontend-test: $(FRONTEND_STAMP)
 # The binary must embed the current dashboard: build it after `make frontend`.
 frontend-e2e: $(FRONTEND_STAMP)
 	@test -x $(NETPULSE_BIN) || { echo "frontend-e2e: $(NETPULSE_BIN) is missing; build it first (make build)" >&2; exit 1; }
-	cd $(FRONTEND_DIR) && NETPULSE_BIN=$(abspath $(NETPULSE_BIN)) CHROMIUM=$(CHROMIUM) $(NPM) run e2e
+	cd $(FRONTEND_DIR) && NETPULSE_BIN=$(abspath $(NETPULSE_BIN)) CHROMIUM=$(CHROMIUM) UPDATE_SCREENSHOTS=$(UPDATE_SCREENSHOTS) $(NPM) run e2e
+
+# Refresh the README's screenshots from a passing browser run.
+screenshots: build
+	$(MAKE) frontend-e2e UPDATE_SCREENSHOTS=1

@@ -5,8 +5,8 @@
 //
 //   npm run e2e
 //
-// Screenshots go to e2e/artifacts/; after a passing run they are also copied
-// to docs/screenshots/ for the README.
+// Screenshots go to e2e/artifacts/; with UPDATE_SCREENSHOTS=1, a passing run
+// also copies them to docs/screenshots/ for the README (make screenshots).
 
 import { chromium } from 'playwright-core';
 import { execFile, spawn } from 'node:child_process';
@@ -512,7 +512,7 @@ try {
   await cleanup();
 }
 
-if (!failed) {
+if (!failed && process.env.UPDATE_SCREENSHOTS === '1') {
   mkdirSync(SCREENSHOTS, { recursive: true });
   for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
 }
