@@ -67,6 +67,10 @@ func run(args []string) int {
 			return 1
 		}
 	}
+	if desktop && app.FocusRunningInstance() {
+		log.Info("Net-Pulse is already running: showed its window")
+		return 0
+	}
 	svc, err := app.New(cfg, log)
 	if err != nil {
 		log.Error("cannot start", "err", err)

@@ -15,3 +15,6 @@ const DesktopBuild = false
 func RunDesktop(context.Context, *Service, Config, fs.FS) error {
 	return errors.New("this is the headless build: it has no window or tray; run with --headless or use the desktop build")
 }
+
+// FocusRunningInstance reports false: the headless build has no window.
+func FocusRunningInstance() bool { return false }

@@ -64,6 +64,9 @@ type trackState struct {
 	last    Counters
 	at      time.Time // wall clock with monotonic reading when live
 	present bool
+	// fromZero: no reading of this incarnation yet; its counters began at
+	// zero (created after we looked, or a reboot since the checkpoint).
+	fromZero bool
 }
 
 // Tracker turns successive readings of the monitored interfaces into deltas.
@@ -84,7 +87,11 @@ func NewTracker() *Tracker {
 // zero, so the next reading counts all traffic since boot.
 func (t *Tracker) Resume(cps []Checkpoint, sameBoot bool) {
 	for _, cp := range cps {
-		st := &trackState{last: cp.Counters, at: cp.Time, present: sameBoot}
+		st := &trackState{last: cp.Counters, at: cp.Time, present: true}
+		if !sameBoot {
+			// Counters and interface indexes both began anew at boot.
+			st.last, st.fromZero = Counters{Name: cp.Name}, true
+		}
 		t.states[cp.Name] = st
 	}
 }
@@ -103,10 +110,12 @@ func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []De
 			continue
 		}
 		out = append(out, diff(st, cur, now))
-		st.last, st.at, st.present = cur, now, true
+		st.last, st.at, st.present, st.fromZero = cur, now, true, false
 	}
 	// An interface that is gone keeps its state, marked absent: when it comes
-	// back it is a new incarnation whose counters began at zero.
+	// back, its index (or, without one, its counters) tells whether it is
+	// the same device renamed back or a new one whose counters began at
+	// zero.
 	for _, name := range names {
 		if seen[name] {
 			continue
@@ -114,7 +123,7 @@ func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []De
 		if st, ok := t.states[name]; ok {
 			st.present = false
 		} else {
-			t.states[name] = &trackState{at: now}
+			t.states[name] = &trackState{at: now, fromZero: true}
 		}
 	}
 	// Forget interfaces no longer monitored, so churn cannot grow the map.
@@ -140,11 +149,9 @@ func diff(st *trackState, cur Counters, now time.Time) Delta {
 		// unknown, so rates use one second rather than a negative span.
 		elapsed = time.Second
 	}
-	d := Delta{Name: cur.Name, Elapsed: elapsed, Current: cur}
+	d := Delta{Name: cur.Name, Elapsed: elapsed, Current: cur, Restarted: st.fromZero}
 	prev := st.last
-	newIncarnation := !st.present ||
-		(prev.Index != 0 && cur.Index != 0 && prev.Index != cur.Index)
-	if newIncarnation {
+	if prev.Index != 0 && cur.Index != 0 && prev.Index != cur.Index {
 		prev = Counters{}
 		d.Restarted = true
 	}

@@ -68,7 +68,14 @@ func TestTracker(t *testing.T) {
 		{"missing from one reading without an index: counters decide", []step{
 			{0, []Counters{c("eth0", 0, 1000, 1000)}, nil, nil},
 			{time.Second, nil, map[string][2]uint64{}, nil},
-			{2 * time.Second, []Counters{c("eth0", 0, 1300, 1100)}, map[string][2]uint64{"eth0": {1300, 1100}}, []string{"eth0"}},
+			{2 * time.Second, []Counters{c("eth0", 0, 1300, 1100)}, map[string][2]uint64{"eth0": {300, 100}}, nil},
+			{3 * time.Second, nil, map[string][2]uint64{}, nil},
+			{4 * time.Second, []Counters{c("eth0", 0, 40, 50)}, map[string][2]uint64{"eth0": {40, 50}}, []string{"eth0"}},
+		}},
+		{"renamed away and back: same index, same device", []step{
+			{0, []Counters{c("eth0", 5, 1000, 1000)}, nil, nil},
+			{time.Second, nil, map[string][2]uint64{}, nil},
+			{2 * time.Second, []Counters{c("eth0", 5, 1800, 1200)}, map[string][2]uint64{"eth0": {800, 200}}, nil},
 		}},
 		{"monitored but absent at start, then created", []step{
 			{0, nil, map[string][2]uint64{}, nil},
@@ -124,6 +131,7 @@ func TestTrackerResume(t *testing.T) {
 		{"same boot, interface re-created while stopped", true, c("eth0", 5, 300, 400), 300, 400},
 		{"same boot, counters went down", true, c("eth0", 4, 100, 200), 100, 200},
 		{"after a reboot the counters count since boot", false, c("eth0", 4, 700, 800), 700, 800},
+		{"after a reboot, above the old checkpoint", false, c("eth0", 4, 50000, 60000), 50000, 60000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := NewTracker()

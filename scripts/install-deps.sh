@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 packages=(
 	build-essential pkg-config        # cgo for the desktop build
 	libgtk-3-dev libwebkit2gtk-4.1-dev # Wails on Linux (WebKitGTK 4.1)
-	xvfb xauth imagemagick             # desktop smoke test: a display and screenshots
+	xvfb xauth x11-utils               # desktop smoke test: a display, window lookup
 	dbus dbus-bin                      # tray test: a private session bus
 	chromium                           # dashboard end-to-end test
 	iproute2 util-linux procps         # veth pairs, namespaces, process figures
+	e2fsprogs                          # a small ext4 image for the read-only database test
 	vnstat                             # benchmark: the peer measured side by side
 	docker-compose                     # docker-compose.yml check (config needs no engine)
 	ca-certificates tzdata

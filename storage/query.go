@@ -58,8 +58,14 @@ func BucketStarts(q Query) []int64 {
 		return append(out, b.Unix())
 	}
 	g := int64(q.Group / time.Second)
+	// The bucket holding End counts too, even when End is a fraction of a
+	// second into it: it holds the latest polls.
+	end := q.End.Unix()
+	if q.End.Nanosecond() > 0 {
+		end++
+	}
 	b := q.Start.Unix() - mod(q.Start.Unix(), g)
-	for ; b < q.End.Unix(); b += g {
+	for ; b < end; b += g {
 		out = append(out, b)
 	}
 	return append(out, b)

@@ -8,6 +8,9 @@ import { createBackoff } from './backoff.js';
 /** LIVE_EVENT is the Wails event that carries live samples. */
 export const LIVE_EVENT = 'traffic:rates';
 
+/** NAVIGATE_EVENT is the Wails event by which the tray menu opens a page. */
+export const NAVIGATE_EVENT = 'app:navigate';
+
 /** ApiError is a refused request: the server's message and HTTP status. */
 export class ApiError extends Error {
   constructor(message, status = 0) {
@@ -47,6 +50,10 @@ function desktopBackend(win, d) {
     // Tells the desktop shell the first chart is on screen (its tests wait
     // for this); older shells without the binding are fine.
     reportReady: (what) => (typeof d.ReportReady === 'function' ? call('ReportReady', what) : Promise.resolve()),
+    onNavigate(cb) {
+      const off = win.runtime.EventsOn(NAVIGATE_EVENT, (page) => cb(page));
+      return () => (typeof off === 'function' ? off() : win.runtime.EventsOff(NAVIGATE_EVENT));
+    },
     live(onSample, onState) {
       const off = win.runtime.EventsOn(LIVE_EVENT, (sample) => onSample(sample));
       onState?.('open');
@@ -172,6 +179,9 @@ export function createTransport(win) {
       return pick().mode;
     },
     live: (onSample, onState) => pick().live(onSample, onState),
+    // Pages asked for from outside the page (the desktop tray menu); a
+    // browser has no such source.
+    onNavigate: (cb) => pick().onNavigate?.(cb) ?? (() => {}),
     reportReady: (what) => pick().reportReady(what).catch(() => {}),
     onReachability(cb) {
       listeners.add(cb);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, LIVE_EVENT, NetworkError, createTransport, trafficParams } from './transport.js';
+import { ApiError, LIVE_EVENT, NAVIGATE_EVENT, NetworkError, createTransport, trafficParams } from './transport.js';
 
 function fakeDesktop() {
   const calls = [];
@@ -92,6 +92,17 @@ describe('desktop transport', () => {
     expect(win.EventSource).not.toHaveBeenCalled();
   });
 
+  it('passes page requests from the tray menu on, and stops on unsubscribe', () => {
+    const { win, handlers } = fakeDesktop();
+    const t = createTransport(win);
+    const pages = [];
+    const stop = t.onNavigate((p) => pages.push(p));
+    handlers[NAVIGATE_EVENT]('settings');
+    expect(pages).toEqual(['settings']);
+    stop();
+    expect(handlers[NAVIGATE_EVENT]).toBeUndefined();
+  });
+
   it('reports the first chart to the desktop shell, if it listens', async () => {
     const { win, calls } = fakeDesktop();
     await createTransport(win).reportReady('chart');
@@ -118,6 +129,15 @@ describe('desktop transport', () => {
 });
 
 describe('browser transport', () => {
+  it('has no page requests from outside in a browser', () => {
+    const t = createTransport({ fetch: vi.fn(), EventSource: vi.fn() });
+    const stop = t.onNavigate(() => {
+      throw new Error('no navigation source in a browser');
+    });
+    expect(typeof stop).toBe('function');
+    stop();
+  });
+
   it('GETs JSON from the API paths', async () => {
     const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, { interfaces: ['eth0'] })));
     const t = createTransport({ fetch });

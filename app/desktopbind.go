@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Desktop is what the desktop window calls: Wails binds its methods as
+// window.go.app.Desktop.<Method>. Each method is one call into the Service,
+// the same call the HTTP handler makes, so both front ends get the same
+// answers and errors. It imports nothing from Wails, so its tests run in the
+// plain `go test`.
+type Desktop struct {
+	svc *Service
+	ctx context.Context // ends at shutdown, so no call outlives the window
+
+	// observe, when set, sees every answer; the desktop shell uses it for the
+	// test markers.
+	observe func(method string, result any, err error)
+}
+
+// bindTimeout bounds one call; the slowest is a long traffic query.
+const bindTimeout = 30 * time.Second
+
+func newDesktop(ctx context.Context, svc *Service) *Desktop {
+	return &Desktop{svc: svc, ctx: ctx}
+}
+
+// Interfaces is GET /api/interfaces.
+func (d *Desktop) Interfaces() ([]Interface, error) {
+	return answer(d, "Interfaces", d.svc.Interfaces)
+}
+
+// MonitoredInterfaces is GET /api/config/monitored_interfaces.
+func (d *Desktop) MonitoredInterfaces() (MonitoredList, error) {
+	return answer(d, "MonitoredInterfaces", d.svc.MonitoredInterfaces)
+}
+
+// SetMonitoredInterfaces is POST /api/config/monitored_interfaces.
+func (d *Desktop) SetMonitoredInterfaces(names []string) (MonitoredList, error) {
+	return answer(d, "SetMonitoredInterfaces", func(ctx context.Context) (MonitoredList, error) {
+		return d.svc.SetMonitoredInterfaces(ctx, names)
+	})
+}
+
+// Traffic is GET /api/traffic with the query parameters as fields.
+func (d *Desktop) Traffic(req TrafficRequest) (Traffic, error) {
+	return answer(d, "Traffic", func(ctx context.Context) (Traffic, error) {
+		return d.svc.Traffic(ctx, req)
+	})
+}
+
+// Settings is GET /api/config/settings.
+func (d *Desktop) Settings() (Settings, error) {
+	return answer(d, "Settings", d.svc.Settings)
+}
+
+// UpdateSettings is POST /api/config/settings.
+func (d *Desktop) UpdateSettings(patch map[string]string) (Settings, error) {
+	return answer(d, "UpdateSettings", func(ctx context.Context) (Settings, error) {
+		return d.svc.UpdateSettings(ctx, patch)
+	})
+}
+
+// Health is GET /api/health.
+func (d *Desktop) Health() Health {
+	h := d.svc.Health()
+	if d.observe != nil {
+		d.observe("Health", h, nil)
+	}
+	return h
+}
+
+// ReportReady is called by the dashboard once it has drawn something worth
+// waiting for: "chart" when the first traffic answer is on screen. It has no
+// HTTP counterpart and changes nothing; the desktop tests wait for it
+// instead of sleeping.
+func (d *Desktop) ReportReady(what string) {
+	if d.observe != nil {
+		d.observe("ReportReady", what, nil)
+	}
+}
+
+func answer[T any](d *Desktop, method string, call func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(d.ctx, bindTimeout)
+	defer cancel()
+	v, err := call(ctx)
+	if d.observe != nil {
+		d.observe(method, v, err)
+	}
+	return v, err
+}

@@ -1,0 +1,36 @@
+//go:build desktop && darwin
+
+package app
+
+import "C"
+
+import (
+	"log/slog"
+	"sync/atomic"
+)
+
+// probeTrayHost: macOS always has a menu bar.
+func probeTrayHost(*slog.Logger) trayHost { return trayHost{ok: true, visible: true} }
+
+// pendingTrayStart is systray's start function on its way to the main thread.
+var pendingTrayStart atomic.Pointer[func()]
+
+// launch runs systray's start on the main thread, where AppKit wants the
+// NSStatusItem created. Wails calls OnStartup on another goroutine and v2 has
+// no public main-thread API, hence the small dispatch in
+// tray_darwin_dispatch.go.
+func (t *tray) launch() {
+	pendingTrayStart.Store(&t.start)
+	dispatchTrayStart()
+}
+
+// finish runs from OnShutdown, after Wails' run loop has stopped: systray's
+// Quit sends [NSApp stop:], which must not reach a running Wails loop.
+func (t *tray) finish() { t.end() }
+
+//export netpulseTrayStart
+func netpulseTrayStart() {
+	if f := pendingTrayStart.Swap(nil); f != nil {
+		(*f)()
+	}
+}
