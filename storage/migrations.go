@@ -10,8 +10,7 @@ var migrations = []string{
 CREATE TABLE interfaces (
 	id         INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL UNIQUE,
-	first_seen INTEGER NOT NULL,
-	last_seen  INTEGER NOT NULL
+	first_seen INTEGER NOT NULL
 ) STRICT;
 
 -- One table per tier, all the same shape: byte and packet sums per bucket

@@ -2,10 +2,9 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -110,12 +109,8 @@ func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	defer s.view.RUnlock()
 	s.conn.RLock()
 	defer s.conn.RUnlock()
-	rows, err := s.queryTier(ctx, t, q, starts)
-	if err != nil {
-		return Result{}, err
-	}
 	sums := map[bucketKey]*bucketSum{}
-	if err := scanBuckets(rows, sums); err != nil {
+	if err := s.queryTier(ctx, t, q, starts, sums); err != nil {
 		return Result{}, err
 	}
 	want := make(map[string]bool, len(q.Interfaces))
@@ -141,50 +136,133 @@ func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	return Result{Start: starts[0], Series: collect(q.Interfaces, sums)}, nil
 }
 
-func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64) (*sql.Rows, error) {
-	names := jsonList(q.Interfaces)
+// queryTier sums the tier's rows into the query's buckets inside SQLite,
+// which hands back one row per bucket and interface. Each row's bucket is
+// found by arithmetic on t, so the scan follows the primary key with no
+// join; calendar buckets add the zone's UTC offset first (see localDay).
+func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64, sums map[bucketKey]*bucketSum) error {
+	names, err := s.interfaceNames(ctx, q.Interfaces)
+	if err != nil || len(names) == 0 {
+		return err
+	}
 	first, last := starts[0], starts[len(starts)-1]
-	var rows *sql.Rows
-	var err error
+	var index string
+	var args []any // in the order of the placeholders: index, range, ids
 	if Calendar(q.Group) {
-		// Calendar buckets differ in length (DST), so each row is matched
-		// to its bucket by a range join on the primary key.
-		bounds, _ := json.Marshal(starts)
-		rows, err = s.r.QueryContext(ctx, `
-			WITH b AS (SELECT value AS s, lead(value) OVER (ORDER BY key) AS e FROM json_each(?))
-			SELECT i.name, b.s, sum(x.rx), sum(x.tx), max(x.rx_peak), max(x.tx_peak)
-			FROM b JOIN `+t.table+` x ON x.t >= b.s AND x.t < b.e
-			JOIN interfaces i ON i.id = x.iface
-			WHERE b.e IS NOT NULL AND i.name IN (SELECT value FROM json_each(?))
-			GROUP BY i.name, b.s`, string(bounds), names)
+		index, args = localDay(q, first, last)
 	} else {
-		g := int64(q.Group / time.Second)
-		rows, err = s.r.QueryContext(ctx, `
-			SELECT i.name, x.t - ((x.t - ?1) % ?2) AS b, sum(x.rx), sum(x.tx), max(x.rx_peak), max(x.tx_peak)
-			FROM `+t.table+` x JOIN interfaces i ON i.id = x.iface
-			WHERE x.t >= ?1 AND x.t < ?3 AND i.name IN (SELECT value FROM json_each(?4))
-			GROUP BY i.name, b`, first, g, last, names)
+		index = fmt.Sprintf("(t - %d) / %d", first, int64(q.Group/time.Second))
 	}
+	args = append(args, first, last)
+	ids := make([]string, 0, len(names))
+	for id := range names {
+		ids = append(ids, "?")
+		args = append(args, id)
+	}
+	cols := "sum(rx), sum(tx), max(rx_peak), max(tx_peak)"
+	group := " GROUP BY iface, b"
+	if !Calendar(q.Group) && int64(q.Group/time.Second) == t.bucket {
+		cols, group = "rx, tx, rx_peak, tx_peak", "" // one row per bucket already
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT iface, "+index+" AS b, "+cols+" FROM "+t.table+
+		" WHERE t >= ? AND t < ? AND iface IN ("+strings.Join(ids, ",")+")"+group, args...)
 	if err != nil {
-		return nil, fmt.Errorf("storage: query %s: %w", t.table, describe(err))
+		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
 	}
-	return rows, nil
-}
-
-func scanBuckets(rows *sql.Rows, sums map[bucketKey]*bucketSum) error {
 	defer rows.Close()
 	for rows.Next() {
-		var k bucketKey
+		var id, b int64
 		var v [4]int64
-		if err := rows.Scan(&k.iface, &k.t, &v[0], &v[1], &v[2], &v[3]); err != nil {
+		if err := rows.Scan(&id, &b, &v[0], &v[1], &v[2], &v[3]); err != nil {
 			return fmt.Errorf("storage: read traffic: %w", describe(err))
 		}
-		sums[k] = &bucketSum{rx: uint64(v[0]), tx: uint64(v[1]), rxPeak: uint64(v[2]), txPeak: uint64(v[3])}
+		b = min(max(b, 0), int64(len(starts)-2))
+		k := bucketKey{starts[b], names[id]}
+		sum := sums[k]
+		if sum == nil {
+			sum = &bucketSum{}
+			sums[k] = sum
+		}
+		// A DST day's edge can put two row groups in one bucket: add up.
+		sum.rx += uint64(v[0])
+		sum.tx += uint64(v[1])
+		sum.rxPeak = max(sum.rxPeak, uint64(v[2]))
+		sum.txPeak = max(sum.txPeak, uint64(v[3]))
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("storage: read traffic: %w", describe(err))
 	}
 	return nil
+}
+
+// localDay is the SQL expression for the calendar bucket index of a row, and
+// its arguments: the row's local time (t plus the UTC offset in force then,
+// which changes only at the zone's transitions inside the query), counted
+// in buckets from the local midnight that starts the first one.
+func localDay(q Query, first, last int64) (string, []any) {
+	loc := q.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	at := time.Unix(first, 0).In(loc)
+	_, off := at.Zone()
+	origin := first + int64(off)
+	var cases strings.Builder
+	var args []any
+	for {
+		_, end := at.ZoneBounds()
+		if end.IsZero() || end.Unix() >= last {
+			break
+		}
+		cases.WriteString(" WHEN t < ? THEN ?")
+		args = append(args, end.Unix(), off)
+		at = end.In(loc)
+		_, off = at.Zone()
+	}
+	offset := fmt.Sprint(off)
+	if cases.Len() > 0 {
+		offset = "CASE" + cases.String() + " ELSE " + offset + " END"
+	}
+	return fmt.Sprintf("(t + %s - %d) / %d", offset, origin, int64(q.Group/time.Second)), args
+}
+
+// interfaceNames maps the row ids of the named interfaces to their names;
+// names without recorded traffic have no id and are left out.
+func (s *Storage) interfaceNames(ctx context.Context, names []string) (map[int64]string, error) {
+	out := make(map[int64]string, len(names))
+	var unknown []string
+	s.mu.Lock()
+	for _, n := range names {
+		if id, ok := s.ifaceID[n]; ok {
+			out[id] = n
+		} else {
+			unknown = append(unknown, n)
+		}
+	}
+	s.mu.Unlock()
+	if len(unknown) == 0 {
+		return out, nil
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT id, name FROM interfaces WHERE name IN (SELECT value FROM json_each(?))", jsonList(unknown))
+	if err != nil {
+		return nil, fmt.Errorf("storage: look up interfaces: %w", describe(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("storage: look up interfaces: %w", describe(err))
+		}
+		out[id] = n
+		s.mu.Lock()
+		s.ifaceID[n] = id
+		s.mu.Unlock()
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: look up interfaces: %w", describe(err))
+	}
+	return out, nil
 }
 
 // bucketOf returns the start of the bucket holding unix, if any.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -267,5 +268,75 @@ func TestFoldKeepsTotals(t *testing.T) {
 	}
 	if len(folded) != 100+2*9 { // 500 records span 9 minutes of two interfaces
 		t.Errorf("want 118 records, got %d", len(folded))
+	}
+}
+
+// TestSQLBucketsMatchGoBuckets answers the same queries twice, once from
+// pending records (bucketed in Go against the calendar) and once after a
+// flush (bucketed in SQL): the answers must be identical, across DST
+// changes and in zones with half-hour offsets.
+func TestSQLBucketsMatchGoBuckets(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	lh, _ := time.LoadLocation("Australia/Lord_Howe") // 30-minute DST shift
+	r := rand.New(rand.NewPCG(7, 9))
+	start := time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC)
+	var recs []Record
+	for range 3000 {
+		at := start.Add(time.Duration(r.Int64N(int64(80 * 24 * time.Hour))))
+		recs = append(recs, Record{Interface: []string{"a", "b"}[r.IntN(2)], Time: at.Truncate(time.Second),
+			RxBytes: r.Uint64N(1 << 30), TxBytes: r.Uint64N(1 << 20), RxPeak: r.Uint64N(1 << 20)})
+	}
+	queries := []Query{
+		{Start: start, End: start.Add(80 * 24 * time.Hour), Group: 24 * time.Hour, Location: ny},
+		{Start: start, End: start.Add(80 * 24 * time.Hour), Group: 7 * 24 * time.Hour, Location: ny},
+		{Start: start, End: start.Add(80 * 24 * time.Hour), Group: 24 * time.Hour, Location: lh},
+		{Start: start, End: start.Add(80 * 24 * time.Hour), Group: time.Hour},
+		{Start: start.Add(time.Hour), End: start.Add(30 * 24 * time.Hour), Group: 45 * time.Minute},
+	}
+	s := openTemp(t)
+	ctx := context.Background()
+	s.Add(recs...)
+	answer := func() []Result {
+		var out []Result
+		for _, q := range queries {
+			q.Interfaces = []string{"a", "b"}
+			res, err := s.Traffic(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, res)
+		}
+		return out
+	}
+	fromGo := answer()
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fromSQL := answer()
+	for i := range queries {
+		a, b := fmt.Sprint(fromGo[i]), fmt.Sprint(fromSQL[i])
+		if a != b {
+			t.Errorf("query %d: buckets differ\nGo:  %.300s\nSQL: %.300s", i, a, b)
+		}
+		if len(fromSQL[i].Series[0].Buckets) == 0 {
+			t.Errorf("query %d: no buckets", i)
+		}
+	}
+}
+
+func TestCalendarQueryInUTC(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	day := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
+	s.Add(Record{Interface: "a", Time: day.Add(-time.Second), RxBytes: 1}, Record{Interface: "a", Time: day, RxBytes: 2})
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Traffic(ctx, Query{Interfaces: []string{"a"}, Start: day.Add(-24 * time.Hour), End: day.Add(time.Hour), Group: 24 * time.Hour, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res.Series[0].Buckets); got != fmt.Sprintf("[{%d 1 0 0 0} {%d 2 0 0 0}]", day.Unix()-86400, day.Unix()) {
+		t.Errorf("UTC days: %s", got)
 	}
 }

@@ -126,19 +126,27 @@ func (s *Storage) fileIntact() bool {
 }
 
 // interfaceIDs returns the row id of every interface in batch, creating
-// rows for new ones and refreshing last_seen.
+// rows for new ones. Known ids come from memory: a flush that writes
+// nothing new to the interfaces table leaves its pages alone.
 func (s *Storage) interfaceIDs(ctx context.Context, tx *sql.Tx, batch []Record) (map[string]int64, error) {
-	last := map[string]int64{}
+	ids := map[string]int64{}
+	s.mu.Lock()
 	for _, r := range batch {
-		last[r.Interface] = max(last[r.Interface], r.Time.Unix())
+		if id, ok := s.ifaceID[r.Interface]; ok {
+			ids[r.Interface] = id
+		} else if _, ok := ids[r.Interface]; !ok {
+			ids[r.Interface] = 0
+		}
 	}
-	ids := make(map[string]int64, len(last))
-	for name, t := range last {
-		var id int64
+	s.mu.Unlock()
+	for name, id := range ids {
+		if id != 0 {
+			continue
+		}
 		err := tx.QueryRowContext(ctx, `
-			INSERT INTO interfaces (name, first_seen, last_seen) VALUES (?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
-			RETURNING id`, name, t, t).Scan(&id)
+			INSERT INTO interfaces (name, first_seen) VALUES (?, unixepoch())
+			ON CONFLICT (name) DO UPDATE SET name = name
+			RETURNING id`, name).Scan(&id)
 		if err != nil {
 			return nil, fmt.Errorf("storage: flush: record interface %s: %w", name, describe(err))
 		}
