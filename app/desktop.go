@@ -35,6 +35,7 @@ const DesktopBuild = true
 const (
 	eventRates    = "traffic:rates" // payload: LiveSample, once per poll
 	eventNavigate = "app:navigate"  // payload: "dashboard" or "settings"
+	eventShown    = "app:visibility" // payload: true once a hidden window is shown
 )
 
 // uniqueID names the single-instance lock: a D-Bus name on Linux, a mutex
@@ -105,6 +106,7 @@ func (sh *shell) options(assets fs.FS) *options.App {
 	if sh.cfg.StartHidden && !withTray {
 		sh.log.Warn("ignoring --hidden: no tray icon to bring the window back from")
 	}
+	sh.bind.shown.Store(!(sh.cfg.StartHidden && withTray))
 	return &options.App{
 		Title:     "Net-Pulse",
 		Width:     1180,
@@ -232,6 +234,9 @@ func (sh *shell) showWindow(view string) {
 	}
 	runtime.WindowShow(wctx)
 	runtime.WindowUnminimise(wctx)
+	if !sh.bind.shown.Swap(true) {
+		runtime.EventsEmit(wctx, eventShown, true)
+	}
 	if view != "" {
 		runtime.EventsEmit(wctx, eventNavigate, view)
 	}
@@ -260,6 +265,9 @@ func (sh *shell) emitRates() {
 		case <-sh.stopCtx.Done():
 			return
 		case s := <-samples:
+			if !sh.bind.shown.Load() {
+				continue // a window started hidden draws nothing; the tray has its own feed
+			}
 			runtime.EventsEmit(wctx, eventRates, s)
 			if sh.markers {
 				var rx, tx int64

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,6 +18,11 @@ type Desktop struct {
 	// observe, when set, sees every answer; the desktop shell uses it for the
 	// test markers.
 	observe func(method string, result any, err error)
+
+	// shown is whether the window is on screen, as far as the shell knows:
+	// WebKitGTK reports a window that was never shown as visible, so the
+	// page cannot tell by itself.
+	shown atomic.Bool
 }
 
 // bindTimeout bounds one call; the slowest is a long traffic query.
@@ -70,6 +76,11 @@ func (d *Desktop) Health() Health {
 	}
 	return h
 }
+
+// WindowShown tells the dashboard whether its window is on screen. While it
+// is not, the page stops drawing live samples (and the shell stops sending
+// them); event "app:visibility" reports changes.
+func (d *Desktop) WindowShown() bool { return d.shown.Load() }
 
 // ReportReady is called by the dashboard once it has drawn something worth
 // waiting for: "chart" when the first traffic answer is on screen. It has no

@@ -11,6 +11,9 @@ export const LIVE_EVENT = 'traffic:rates';
 /** NAVIGATE_EVENT is the Wails event by which the tray menu opens a page. */
 export const NAVIGATE_EVENT = 'app:navigate';
 
+/** SHOWN_EVENT is the Wails event sent when a window started hidden is shown. */
+export const SHOWN_EVENT = 'app:visibility';
+
 /** ApiError is a refused request: the server's message and HTTP status. */
 export class ApiError extends Error {
   constructor(message, status = 0) {
@@ -50,6 +53,17 @@ function desktopBackend(win, d) {
     // Tells the desktop shell the first chart is on screen (its tests wait
     // for this); older shells without the binding are fine.
     reportReady: (what) => (typeof d.ReportReady === 'function' ? call('ReportReady', what) : Promise.resolve()),
+    // WebKitGTK calls a window that was never shown "visible", so the shell
+    // says whether it is on screen.
+    onVisibility(cb) {
+      if (typeof d.WindowShown === 'function') {
+        d.WindowShown().then((v) => cb(v !== false), () => cb(true));
+      } else {
+        cb(true);
+      }
+      const off = win.runtime.EventsOn(SHOWN_EVENT, (v) => cb(v !== false));
+      return () => (typeof off === 'function' ? off() : win.runtime.EventsOff(SHOWN_EVENT));
+    },
     onNavigate(cb) {
       const off = win.runtime.EventsOn(NAVIGATE_EVENT, (page) => cb(page));
       return () => (typeof off === 'function' ? off() : win.runtime.EventsOff(NAVIGATE_EVENT));
@@ -70,6 +84,18 @@ async function errorMessage(res) {
     // Not JSON: fall back to the status line.
   }
   return `${res.status} ${res.statusText}`.trim();
+}
+
+function browserVisibility(win, cb) {
+  const doc = win?.document;
+  if (!doc) {
+    cb(true);
+    return () => {};
+  }
+  const sync = () => cb(!doc.hidden);
+  sync();
+  doc.addEventListener('visibilitychange', sync);
+  return () => doc.removeEventListener('visibilitychange', sync);
 }
 
 function browserBackend(win) {
@@ -182,6 +208,8 @@ export function createTransport(win) {
     // Pages asked for from outside the page (the desktop tray menu); a
     // browser has no such source.
     onNavigate: (cb) => pick().onNavigate?.(cb) ?? (() => {}),
+    // Whether anyone can see the page: cb(true|false) now and on changes.
+    onVisibility: (cb) => (pick().onVisibility ? pick().onVisibility(cb) : browserVisibility(win, cb)),
     reportReady: (what) => pick().reportReady(what).catch(() => {}),
     onReachability(cb) {
       listeners.add(cb);

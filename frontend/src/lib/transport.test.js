@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, LIVE_EVENT, NAVIGATE_EVENT, NetworkError, createTransport, trafficParams } from './transport.js';
+import { ApiError, LIVE_EVENT, NAVIGATE_EVENT, NetworkError, SHOWN_EVENT, createTransport, trafficParams } from './transport.js';
 
 function fakeDesktop() {
   const calls = [];
@@ -92,6 +92,21 @@ describe('desktop transport', () => {
     expect(win.EventSource).not.toHaveBeenCalled();
   });
 
+  it('takes window visibility from the shell, not from WebKit', async () => {
+    const { win, handlers } = fakeDesktop();
+    win.go.app.Desktop.WindowShown = () => Promise.resolve(false);
+    win.document = { hidden: false, addEventListener() {}, removeEventListener() {} };
+    const t = createTransport(win);
+    const seen = [];
+    const stop = t.onVisibility((v) => seen.push(v));
+    await Promise.resolve();
+    expect(seen).toEqual([false]);
+    handlers[SHOWN_EVENT](true);
+    expect(seen).toEqual([false, true]);
+    stop();
+    expect(handlers[SHOWN_EVENT]).toBeUndefined();
+  });
+
   it('passes page requests from the tray menu on, and stops on unsubscribe', () => {
     const { win, handlers } = fakeDesktop();
     const t = createTransport(win);
@@ -129,6 +144,23 @@ describe('desktop transport', () => {
 });
 
 describe('browser transport', () => {
+  it('follows the document visibility in a browser', () => {
+    const listeners = {};
+    const document = {
+      hidden: true,
+      addEventListener: (n, cb) => (listeners[n] = cb),
+      removeEventListener: (n) => delete listeners[n],
+    };
+    const t = createTransport({ fetch: vi.fn(), EventSource: vi.fn(), document });
+    const seen = [];
+    const stop = t.onVisibility((v) => seen.push(v));
+    document.hidden = false;
+    listeners.visibilitychange();
+    expect(seen).toEqual([false, true]);
+    stop();
+    expect(listeners.visibilitychange).toBeUndefined();
+  });
+
   it('has no page requests from outside in a browser', () => {
     const t = createTransport({ fetch: vi.fn(), EventSource: vi.fn() });
     const stop = t.onNavigate(() => {

@@ -19,8 +19,34 @@ export function onSample(cb) {
   return () => listeners.delete(cb);
 }
 
-/** startLive opens the transport's live feed; returns the stop function. */
+/** pageVisible is whether anyone can see the page (transport.onVisibility). */
+export const pageVisible = writable(true);
+
+/**
+ * startLive opens the transport's live feed while the page is visible and
+ * closes it while hidden (a background tab, the desktop window hidden in the
+ * tray): drawing samples nobody sees costs CPU. Views catch up on their own
+ * when the page shows again. Returns the stop function.
+ */
 export function startLive(transport) {
+  let stop = null;
+  const offVisibility = transport.onVisibility((visible) => {
+    pageVisible.set(visible);
+    if (visible) {
+      stop ??= subscribe(transport);
+    } else {
+      stop?.();
+      stop = null;
+    }
+  });
+  return () => {
+    offVisibility();
+    stop?.();
+    stop = null;
+  };
+}
+
+function subscribe(transport) {
   return transport.live(
     (sample) => {
       if (!sample || !Array.isArray(sample.interfaces)) return;
