@@ -29,7 +29,7 @@ deps:
 frontend-e2e: build
 
 ## test: everything CI runs
-test: deps vet go-test frontend-test build frontend-e2e desktop-test docker-test reliability-test cross
+test: deps vet go-test frontend-test build frontend-e2e desktop-test desktop-windows docker-test reliability-test cross
 	@echo "all test suites passed"
 
 vet:

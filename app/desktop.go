@@ -33,8 +33,8 @@ const DesktopBuild = true
 
 // Event names the window listens to.
 const (
-	eventRates    = "traffic:rates" // payload: LiveSample, once per poll
-	eventNavigate = "app:navigate"  // payload: "dashboard" or "settings"
+	eventRates    = "traffic:rates"  // payload: LiveSample, once per poll
+	eventNavigate = "app:navigate"   // payload: "dashboard" or "settings"
 	eventShown    = "app:visibility" // payload: true once a hidden window is shown
 )
 

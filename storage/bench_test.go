@@ -48,14 +48,130 @@ func BenchmarkFlushMinute3(b *testing.B) {
 	b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/op")
 }
 
+// BenchmarkFlushPoll3 is what the daemon would do without write batching:
+// a transaction for every 1-second poll of 3 interfaces. Compare with
+// BenchmarkFlushMinute3, which writes 60 polls in one.
+func BenchmarkFlushPoll3(b *testing.B) {
+	ctx := context.Background()
+	s := openBenchStorage(b)
+	gen := newTrafficGen(time.Now().Add(-7*time.Hour).Truncate(time.Hour), 1)
+	for range 6 * 60 {
+		for range 60 {
+			s.Add(gen.next()...)
+		}
+		if err := s.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	io0 := procIO(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		s.Add(gen.next()...)
+		if err := s.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	io1 := procIO(b)
+	b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/float64(b.N), "wchar-B/op")
+	b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/op")
+}
+
+// BenchmarkWriteHour is an hour of the daemon's writes at 1 s polling and 3
+// interfaces, for several flush intervals: the hour's flushes and the
+// hourly retention run, on a database whose raw tier is full (a day of
+// 1-second rows). The op is the hour, so the write figures are per hour;
+// they include WAL checkpoints, which a 10-minute soak rarely sees.
+func BenchmarkWriteHour(b *testing.B) {
+	ctx := context.Background()
+	full := filepath.Join(b.TempDir(), "full.db")
+	start := time.Now().Add(-48 * time.Hour).Truncate(time.Hour)
+	{
+		s, err := Open(ctx, full)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gen := newTrafficGen(start, 1)
+		for range 24 {
+			for range 3600 {
+				s.Add(gen.next()...)
+			}
+			if err := s.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, every := range []int{1, 2, 5, 10} {
+		b.Run(fmt.Sprintf("flush=%dm", every), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "netpulse.db")
+			data, err := os.ReadFile(full)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				b.Fatal(err)
+			}
+			s, err := Open(ctx, path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			gen := newTrafficGen(start.Add(24*time.Hour), 1)
+			io0 := procIO(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				for minute := 1; minute <= 60; minute++ {
+					for range 60 {
+						s.Add(gen.next()...)
+					}
+					if minute%every == 0 {
+						if err := s.Flush(ctx); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				if _, err := s.Prune(ctx, gen.t); err != nil {
+					b.Fatal(err)
+				}
+			}
+			io1 := procIO(b)
+			b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/float64(b.N), "wchar-B/h")
+			b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/h")
+		})
+	}
+}
+
 // BenchmarkTierSize measures what one row costs on disk in each tier, from
 // SQLite's own page accounting (the dbstat table): rows are written the way
 // flushes write them, each tier separately, with values sized like a busy
 // home-lab link's over that tier's bucket. The op is writing 10,000 rows.
+// The no-peaks variants show what the peak columns cost.
+// The tier's bucket and retention are reported too (keep-days 0: forever),
+// so bench/table can work out the database size per interface-year.
 func BenchmarkTierSize(b *testing.B) {
 	ctx := context.Background()
+	type variant struct {
+		t       tier
+		noPeaks bool
+	}
+	var variants []variant
 	for _, t := range tiers {
-		b.Run(t.table, func(b *testing.B) {
+		variants = append(variants, variant{t, false})
+	}
+	// What the peak columns cost: the same rows with peaks of 0, which
+	// SQLite stores in no bytes at all.
+	variants = append(variants, variant{tiers[0], true}, variant{tiers[len(tiers)-1], true})
+	for _, v := range variants {
+		t := v.t
+		name := t.table
+		if v.noPeaks {
+			name += "/no-peaks"
+		}
+		b.Run(name, func(b *testing.B) {
 			s := openBenchStorage(b)
 			gen := newTrafficGen(time.Unix(0, 0).Add(365*24*time.Hour), t.bucket)
 			const rowsPerOp = 10000
@@ -64,6 +180,11 @@ func BenchmarkTierSize(b *testing.B) {
 				var batch []Record
 				for range rowsPerOp / len(benchIfaces) {
 					batch = append(batch, gen.next()...)
+				}
+				if v.noPeaks {
+					for i := range batch {
+						batch[i].RxPeak, batch[i].TxPeak = 0, 0
+					}
 				}
 				tx, err := s.w.BeginTx(ctx, nil)
 				if err != nil {
@@ -87,6 +208,8 @@ func BenchmarkTierSize(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(bytes)/float64(rows), "B/row")
+			b.ReportMetric(float64(t.bucket), "bucket-s")
+			b.ReportMetric(t.keep.Hours()/24, "keep-days")
 		})
 	}
 }

@@ -10,7 +10,9 @@ const mb = 1 << 20
 // baseline starts monitoring p.Host and returns the kernel counters that
 // Net-Pulse's first reading saw: the pair is quiet, so they cannot move
 // between the read here and the poll.
-func baseline(t *testing.T, d *daemon, iface string, p interface{ Counters() (uint64, uint64, error) }) (int64, int64) {
+func baseline(t *testing.T, d *daemon, iface string, p interface {
+	Counters() (uint64, uint64, error)
+}) (int64, int64) {
 	t.Helper()
 	r, x, err := p.Counters()
 	if err != nil {
