@@ -3,6 +3,8 @@ package integration
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/netpulse/netpulse/internal/testnet"
 )
 
 const mb = 1 << 20
@@ -10,17 +12,12 @@ const mb = 1 << 20
 // baseline starts monitoring p.Host and returns the kernel counters that
 // Net-Pulse's first reading saw: the pair is quiet, so they cannot move
 // between the read here and the poll.
-func baseline(t *testing.T, d *daemon, iface string, p interface {
-	Counters() (uint64, uint64, error)
-}) (int64, int64) {
+func baseline(t *testing.T, d *daemon, iface string, p testnet.Pair) (int64, int64) {
 	t.Helper()
-	r, x, err := p.Counters()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rx, tx := counters(t, p)
 	d.monitor(iface)
 	d.waitPolls(iface, 2)
-	return int64(r), int64(x)
+	return rx, tx
 }
 
 func TestTotalsEqualKernelCounters(t *testing.T) {
