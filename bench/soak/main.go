@@ -102,7 +102,7 @@ var (
 	pageRuns    = flag.Int("page-runs", 7, "cold page loads to measure")
 	distDir     = flag.String("dist", "frontend/dist", "built dashboard, for bundle sizes")
 	workDir     = flag.String("work", "", "work directory for databases and logs, emptied first (default: a temporary one, removed at the end)")
-	pairPrefix  = flag.String("pairs", "npsoak", "veth pair name prefix")
+	pairPrefix  = flag.String("pairs", "", "veth pair name prefix, at most 12 characters (default: unique to this run, so concurrent runs cannot remove each other's pairs)")
 	netpulseEnv = []string{"NETPULSE_LISTEN", "NETPULSE_DATA_DIR", "NETPULSE_INTERVAL", "NETPULSE_FLUSH_INTERVAL",
 		"NETPULSE_PASSWORD", "NETPULSE_HOST_PROC", "NETPULSE_HEADLESS", "NETPULSE_HIDDEN"}
 )
@@ -160,6 +160,9 @@ func run() error {
 	rep.CPUs, rep.CPUModel, rep.Kernel = machine()
 
 	// Three veth pairs with steady TCP traffic across each.
+	if *pairPrefix == "" {
+		*pairPrefix = fmt.Sprintf("nps%04x", os.Getpid()&0xffff)
+	}
 	var pairs []testnet.Pair
 	for i := range 3 {
 		p := testnet.NewPair(fmt.Sprintf("%s%d", *pairPrefix, i))
