@@ -19,7 +19,7 @@ build: frontend
 
 ## run: the desktop app where a display and its libraries exist, else the
 ## headless server on http://127.0.0.1:8080
-run: deps build run-auto
+run: build run-auto
 
 ## deps: Debian packages, npm packages and Go modules the build and tests use
 deps:
