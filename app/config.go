@@ -46,12 +46,10 @@ var ErrHelp = flag.ErrHelp
 // name the flag and what it accepts.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	cfg := Config{
-		Listen:        envOr(getenv, "NETPULSE_LISTEN", defaultListen),
-		DataDir:       getenv("NETPULSE_DATA_DIR"),
-		Password:      getenv("NETPULSE_PASSWORD"),
-		HostProc:      getenv("NETPULSE_HOST_PROC"),
-		Interval:      time.Second,
-		FlushInterval: time.Minute,
+		Listen:   envOr(getenv, "NETPULSE_LISTEN", defaultListen),
+		DataDir:  getenv("NETPULSE_DATA_DIR"),
+		Password: getenv("NETPULSE_PASSWORD"),
+		HostProc: getenv("NETPULSE_HOST_PROC"),
 	}
 	var err error
 	if cfg.Headless, err = envBool(getenv, "NETPULSE_HEADLESS"); err != nil {
@@ -60,7 +58,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if cfg.StartHidden, err = envBool(getenv, "NETPULSE_HIDDEN"); err != nil {
 		return cfg, err
 	}
-	interval, flush := envOr(getenv, "NETPULSE_INTERVAL", "1s"), envOr(getenv, "NETPULSE_FLUSH_INTERVAL", "1m")
+	interval, flush := envOr(getenv, "NETPULSE_INTERVAL", "1s"), envOr(getenv, "NETPULSE_FLUSH_INTERVAL", "5m")
 
 	fs := flag.NewFlagSet("netpulse", flag.ContinueOnError)
 	fs.SetOutput(usage)

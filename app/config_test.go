@@ -19,7 +19,7 @@ func TestParseConfig(t *testing.T) {
 	}{
 		{name: "defaults", args: []string{"--data-dir", "/d"},
 			check: func(c Config) bool {
-				return c.Listen == "127.0.0.1:8080" && c.Interval == time.Second && c.FlushInterval == time.Minute && !c.Headless
+				return c.Listen == "127.0.0.1:8080" && c.Interval == time.Second && c.FlushInterval == 5*time.Minute && !c.Headless
 			}},
 		{name: "environment", env: map[string]string{"NETPULSE_LISTEN": "0.0.0.0:9000", "NETPULSE_DATA_DIR": "/data",
 			"NETPULSE_INTERVAL": "5s", "NETPULSE_HEADLESS": "true", "NETPULSE_PASSWORD": "pw"},

@@ -45,4 +45,28 @@ CREATE TABLE checkpoints (
 	rx_drops INTEGER NOT NULL, tx_drops INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 `,
+	// 2: the raw tier becomes a ring of 86,400 one-second slots. Rows are
+	// overwritten a day later instead of inserted at one end of the b-tree
+	// and deleted at the other, which wrote every emptied page twice (WAL
+	// and checkpoint) and was most of the daemon's disk writes. t stays in
+	// each row so a query can tell today's second from yesterday's.
+	`
+CREATE TABLE traffic_ring (
+	slot INTEGER NOT NULL, iface INTEGER NOT NULL REFERENCES interfaces(id),
+	t INTEGER NOT NULL,
+	rx INTEGER NOT NULL, tx INTEGER NOT NULL,
+	rx_pkts INTEGER NOT NULL, tx_pkts INTEGER NOT NULL,
+	rx_peak INTEGER NOT NULL, tx_peak INTEGER NOT NULL,
+	PRIMARY KEY (slot, iface)
+) STRICT, WITHOUT ROWID;
+INSERT INTO traffic_ring (slot, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)
+	SELECT ((t % 86400) + 86400) % 86400, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak
+	FROM traffic_raw WHERE true ORDER BY t
+	ON CONFLICT (slot, iface) DO UPDATE SET
+		t = excluded.t, rx = excluded.rx, tx = excluded.tx,
+		rx_pkts = excluded.rx_pkts, tx_pkts = excluded.tx_pkts,
+		rx_peak = excluded.rx_peak, tx_peak = excluded.tx_peak;
+DROP TABLE traffic_raw;
+ALTER TABLE traffic_ring RENAME TO traffic_raw;
+`,
 }

@@ -164,8 +164,13 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 	if !Calendar(q.Group) && int64(q.Group/time.Second) == t.bucket {
 		cols, group = "rx, tx, rx_peak, tx_peak", "" // one row per bucket already
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT iface, "+index+" AS b, "+cols+" FROM "+t.table+
-		" WHERE t >= ? AND t < ? AND iface IN ("+strings.Join(ids, ",")+")"+group, args...)
+	where := " WHERE t >= ? AND t < ? AND iface IN (" + strings.Join(ids, ",") + ")"
+	if t.ring > 0 {
+		cond, slots := t.slotWhere(first, last)
+		where += cond
+		args = append(args, slots...)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT iface, "+index+" AS b, "+cols+" FROM "+t.table+where+group, args...)
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
 	}

@@ -43,9 +43,12 @@ type Storage struct {
 	// wrote under view.Lock, so no sample is counted twice or missed.
 	view sync.RWMutex
 
-	mu      sync.Mutex // guards pending and ifaceIDs
+	mu      sync.Mutex // guards pending, ifaceIDs and ringPruned
 	pending []Record
 	ifaceID map[string]int64
+	// ringPruned is where the last prune of the raw ring ended (unix
+	// seconds); 0 until the first.
+	ringPruned int64
 }
 
 // Open opens (creating if needed) the database at path, checks it and
@@ -66,10 +69,11 @@ func Open(ctx context.Context, path string) (*Storage, error) {
 	return s, nil
 }
 
-// pageSize is small because every flush rewrites the last page of each
-// tier and of the checkpoints whatever it adds to them: with 1 KiB pages a
-// flush writes a fraction of what 4 KiB pages cost (PERFORMANCE.md).
-const pageSize = 1024
+// pageSize is SQLite's default and the file system's block: a WAL
+// checkpoint copies pages to scattered places in the file, and a smaller
+// page still costs a whole block there. Smaller pages only pay off when
+// flushes come every minute or so (PERFORMANCE.md).
+const pageSize = 4096
 
 // create gives a new database file its page size, which can only be chosen
 // before the first table and before WAL mode writes the header.

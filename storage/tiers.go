@@ -7,6 +7,10 @@ type tier struct {
 	table  string
 	bucket int64         // seconds
 	keep   time.Duration // 0: forever
+	// ring is the number of slots when the tier is a ring: a row per slot
+	// (t mod ring), overwritten in place a ring later, so the tier keeps a
+	// fixed size without deleting rows (see migration 2).
+	ring int64
 }
 
 // tiers, finest first. Every flush adds into all of them, so a query of any
@@ -21,10 +25,47 @@ type tier struct {
 // of fixed space plus 1.8 MB per year of history (15m and 1h). README.md
 // lists these defaults.
 var tiers = []tier{
-	{table: "traffic_raw", bucket: 1, keep: 24 * time.Hour},
+	{table: "traffic_raw", bucket: 1, keep: 24 * time.Hour, ring: 86400},
 	{table: "traffic_1m", bucket: 60, keep: 30 * 24 * time.Hour},
 	{table: "traffic_15m", bucket: 15 * 60, keep: 5 * 366 * 24 * time.Hour},
 	{table: "traffic_1h", bucket: 3600},
+}
+
+// slot is where a bucket lives in a ring tier.
+func (t tier) slot(bucket int64) int64 { return mod(bucket/t.bucket, t.ring) }
+
+// slotRanges returns the slots of a ring tier that hold the buckets in
+// [from, to), as two ranges [lo, hi) in time order; the second is empty
+// unless the window wraps around the end of the ring.
+func (t tier) slotRanges(from, to int64) [2][2]int64 {
+	first := t.bucketStart(from)
+	n := (to - first + t.bucket - 1) / t.bucket // buckets in the window
+	if n >= t.ring {
+		return [2][2]int64{{0, t.ring}, {0, 0}}
+	}
+	lo := t.slot(first)
+	if n <= 0 {
+		return [2][2]int64{{lo, lo}, {0, 0}}
+	}
+	if hi := lo + n; hi <= t.ring {
+		return [2][2]int64{{lo, hi}, {0, 0}}
+	}
+	return [2][2]int64{{lo, t.ring}, {0, lo + n - t.ring}}
+}
+
+// slotWhere is the SQL condition that bounds a scan of a ring tier to the
+// slots of [from, to), with its arguments: none for a whole ring, one key
+// range, or two for a window that wraps around the ring's end, later slots
+// first so that rows still come in time order.
+func (t tier) slotWhere(from, to int64) (string, []any) {
+	r := t.slotRanges(from, to)
+	switch {
+	case r[0] == [2]int64{0, t.ring}:
+		return "", nil
+	case r[1][1] == 0:
+		return " AND slot >= ? AND slot < ?", []any{r[0][0], r[0][1]}
+	}
+	return " AND (slot >= ? AND slot < ? OR slot >= ? AND slot < ?)", []any{r[0][0], r[0][1], r[1][0], r[1][1]}
 }
 
 func (t tier) bucketStart(unix int64) int64 {

@@ -189,26 +189,54 @@ func writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[
 		}
 		b.add(r)
 	}
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO `+t.table+` (t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (t, iface) DO UPDATE SET
-			rx = rx + excluded.rx, tx = tx + excluded.tx,
-			rx_pkts = rx_pkts + excluded.rx_pkts, tx_pkts = tx_pkts + excluded.tx_pkts,
-			rx_peak = max(rx_peak, excluded.rx_peak), tx_peak = max(tx_peak, excluded.tx_peak)`)
+	upsert := upsertTier
+	if t.ring > 0 {
+		upsert = upsertRing
+	}
+	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(upsert, t.table))
 	if err != nil {
 		return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
 	}
 	defer stmt.Close()
 	for _, k := range order {
 		b := sums[k]
-		if _, err := stmt.ExecContext(ctx, k.t, ids[k.iface], int64(b.rx), int64(b.tx),
-			int64(b.rxPkts), int64(b.txPkts), int64(b.rxPeak), int64(b.txPeak)); err != nil {
+		args := []any{k.t, ids[k.iface], int64(b.rx), int64(b.tx),
+			int64(b.rxPkts), int64(b.txPkts), int64(b.rxPeak), int64(b.txPeak)}
+		if t.ring > 0 {
+			args = append(args, t.slot(k.t))
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
 		}
 	}
 	return nil
 }
+
+// upsertTier adds a bucket's sums into a tier's row.
+const upsertTier = `
+	INSERT INTO %s (t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+	ON CONFLICT (t, iface) DO UPDATE SET
+		rx = rx + excluded.rx, tx = tx + excluded.tx,
+		rx_pkts = rx_pkts + excluded.rx_pkts, tx_pkts = tx_pkts + excluded.tx_pkts,
+		rx_peak = max(rx_peak, excluded.rx_peak), tx_peak = max(tx_peak, excluded.tx_peak)`
+
+// upsertRing adds a bucket's sums into its slot when the slot holds the
+// same bucket, and replaces the slot's row when that holds an older one; a
+// bucket older than the slot's (written late, after a clock step) is too
+// old for the ring and left out, as retention would have deleted it.
+const upsertRing = `
+	INSERT INTO %s (slot, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)
+	VALUES (?9, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8)
+	ON CONFLICT (slot, iface) DO UPDATE SET
+		rx = iif(t = excluded.t, rx + excluded.rx, excluded.rx),
+		tx = iif(t = excluded.t, tx + excluded.tx, excluded.tx),
+		rx_pkts = iif(t = excluded.t, rx_pkts + excluded.rx_pkts, excluded.rx_pkts),
+		tx_pkts = iif(t = excluded.t, tx_pkts + excluded.tx_pkts, excluded.tx_pkts),
+		rx_peak = iif(t = excluded.t, max(rx_peak, excluded.rx_peak), excluded.rx_peak),
+		tx_peak = iif(t = excluded.t, max(tx_peak, excluded.tx_peak), excluded.tx_peak),
+		t = excluded.t
+	WHERE excluded.t >= t`
 
 // writeCheckpoints stores, per interface, the counters of its last record in
 // the batch: exactly the reading the recorded traffic ends at.

@@ -216,7 +216,12 @@ func seedHistory(t *testing.T, path, iface string) int {
 		{"traffic_15m", 900, 365 * 86400},
 		{"traffic_1h", 3600, 730 * 86400},
 	} {
-		stmt, err := tx.Prepare(`INSERT OR IGNORE INTO ` + tier.table + ` (t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		// The raw tier is a ring keyed by the second of the day.
+		cols, slot := "t", ""
+		if tier.table == "traffic_raw" {
+			cols, slot = "slot, t", "?1 % 86400, "
+		}
+		stmt, err := tx.Prepare(`INSERT OR IGNORE INTO ` + tier.table + ` (` + cols + `, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak) VALUES (` + slot + `?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`)
 		if err != nil {
 			t.Fatal(err)
 		}
