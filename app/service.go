@@ -103,7 +103,9 @@ func (s *Service) start(ctx context.Context) error {
 			return err
 		}
 	}
-	s.sched.Start()
+	if err := s.sched.Start(); err != nil {
+		return err
+	}
 	s.log.Info("monitoring", "interfaces", monitored, "interval", s.cfg.Interval.String(), "database", s.store.Path())
 	return nil
 }

@@ -3,17 +3,29 @@ package collector
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
 )
 
-// Schedule runs the periodic jobs (poll, flush, retention) on gocron. Every
-// job runs in singleton mode: a run that would overlap a slow previous one
-// is skipped, never queued, so a stalled disk cannot pile up polls.
+// Schedule runs the periodic jobs: flush and retention on gocron, the poll
+// on a timer of its own (see Every). No job overlaps itself: a run that
+// would overlap a slow previous one is skipped, never queued, so a stalled
+// disk cannot pile up polls.
 type Schedule struct {
-	s gocron.Scheduler
+	s      gocron.Scheduler
+	slots  []slotJob
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+}
+
+// slotJob is a job run mid-slot on its own timer.
+type slotJob struct {
+	name     string
+	interval time.Duration
+	fn       func(ctx context.Context)
 }
 
 // NewSchedule returns a stopped schedule.
@@ -42,16 +54,24 @@ const (
 )
 
 // Every adds a job that runs fn every interval, starting as when says.
+//
+// MidSlot jobs (the poll) run on a timer of their own rather than on
+// gocron: gocron passes every run through four goroutines and their
+// channels, which at a run a second cost more CPU than the poll itself
+// (PERFORMANCE.md); see slotWaiter for the timer. It is set afresh from the
+// wall clock after each run, so polls stay mid-slot and a clock step never
+// stalls them.
 func (s *Schedule) Every(name string, interval time.Duration, when When, fn func(ctx context.Context)) error {
+	if when == MidSlot {
+		s.slots = append(s.slots, slotJob{name, interval, fn})
+		return nil
+	}
 	opts := []gocron.JobOption{
 		gocron.WithName(name),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 	}
-	switch when {
-	case Now:
+	if when == Now {
 		opts = append(opts, gocron.WithStartAt(gocron.WithStartImmediately()))
-	case MidSlot:
-		opts = append(opts, gocron.WithStartAt(gocron.WithStartDateTime(midSlot(time.Now(), interval))))
 	}
 	if _, err := s.s.NewJob(gocron.DurationJob(interval), gocron.NewTask(fn), opts...); err != nil {
 		return fmt.Errorf("schedule %s: %w", name, err)
@@ -71,11 +91,46 @@ func midSlot(now time.Time, interval time.Duration) time.Time {
 	return time.UnixMilli(next)
 }
 
+// untilMidSlot is how long to wait from now for the next mid-slot at least
+// a quarter interval away: a timer that fires a hair before the middle of
+// a slot (the wall clock slewed) must not run the job twice in that slot.
+func untilMidSlot(now time.Time, interval time.Duration) time.Duration {
+	return midSlot(now.Add(interval/4), interval).Sub(now)
+}
+
+// runMidSlot runs fn mid-slot until ctx ends. Runs are sequential, so a run
+// slower than the interval skips the slots it overran.
+func runMidSlot(ctx context.Context, w *slotWaiter, j slotJob) {
+	stop := context.AfterFunc(ctx, w.close)
+	defer stop()
+	for w.wait(untilMidSlot(time.Now(), j.interval)) && ctx.Err() == nil {
+		j.fn(ctx)
+	}
+}
+
 // Start starts running the jobs.
-func (s *Schedule) Start() { s.s.Start() }
+func (s *Schedule) Start() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	for _, j := range s.slots {
+		w, err := newSlotWaiter()
+		if err != nil {
+			cancel()
+			s.done.Wait()
+			return fmt.Errorf("start %s: %w", j.name, err)
+		}
+		s.done.Go(func() { runMidSlot(ctx, w, j) })
+	}
+	s.s.Start()
+	return nil
+}
 
 // Stop stops the jobs and waits for running ones to finish.
 func (s *Schedule) Stop() error {
+	if s.cancel != nil {
+		s.cancel()
+		s.done.Wait()
+	}
 	if err := s.s.Shutdown(); err != nil {
 		return fmt.Errorf("stop scheduler: %w", err)
 	}

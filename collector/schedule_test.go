@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -34,5 +35,68 @@ func TestSteadyClockAdvancesWithMonotonicTime(t *testing.T) {
 	b := c.Now()
 	if d := b.Round(0).Sub(a.Round(0)); d < 20*time.Millisecond || d > time.Second {
 		t.Errorf("steady clock advanced %v over a 20ms sleep", d)
+	}
+}
+
+func TestUntilMidSlot(t *testing.T) {
+	for _, tc := range []struct {
+		name, now string
+		interval  time.Duration
+		want      time.Duration
+	}{
+		{"start of a slot", "2026-01-01T10:00:00Z", time.Second, 500 * time.Millisecond},
+		{"just past the middle", "2026-01-01T10:00:00.501Z", time.Second, 999 * time.Millisecond},
+		{"a hair before the middle: that slot ran", "2026-01-01T10:00:00.4999Z", time.Second, 1000*time.Millisecond + 100*time.Microsecond},
+		{"a run that overran", "2026-01-01T10:00:01.800Z", time.Second, 700 * time.Millisecond},
+		{"five seconds", "2026-01-01T10:00:03Z", 5 * time.Second, 4500 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now, _ := time.Parse(time.RFC3339Nano, tc.now)
+			if got := untilMidSlot(now, tc.interval); got != tc.want {
+				t.Errorf("untilMidSlot(%s, %s) = %s, want %s", tc.now, tc.interval, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestScheduleRunsMidSlot runs a 100 ms poll job and a gocron job side by
+// side: polls land in the middle of their slots, one per slot, and Stop
+// waits for both.
+func TestScheduleRunsMidSlot(t *testing.T) {
+	s, err := NewSchedule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	interval := 100 * time.Millisecond
+	polls := make(chan time.Time, 100)
+	flushes := make(chan struct{}, 100)
+	if err := s.Every("poll", interval, MidSlot, func(context.Context) { polls <- time.Now() }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Every("flush", 250*time.Millisecond, AfterInterval, func(context.Context) { flushes <- struct{}{} }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	close(polls)
+	slots := map[int64]bool{}
+	for at := range polls {
+		off := time.Duration(at.UnixNano() % int64(interval))
+		if off < 30*time.Millisecond || off > 90*time.Millisecond {
+			t.Errorf("poll %s into its slot, want about 50ms", off)
+		}
+		slot := at.UnixNano() / int64(interval)
+		if slots[slot] {
+			t.Errorf("two polls in slot %d", slot)
+		}
+		slots[slot] = true
+	}
+	if len(slots) < 7 || len(flushes) < 2 {
+		t.Errorf("in 1s: %d polls (want about 10), %d flushes (want about 4)", len(slots), len(flushes))
 	}
 }
