@@ -103,7 +103,9 @@ type Result struct {
 }
 
 // Traffic answers q from the coarsest tier that serves it, plus the records
-// not yet flushed, so an answer always includes the latest poll.
+// not yet flushed, so an answer always includes the latest poll. Calendar
+// groups over the hourly tier are summed from the day rollup (see days.go)
+// instead of grouping a year of hourly rows each time.
 func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	starts := BucketStarts(q)
 	t := pickTier(q.Group, starts)
@@ -112,8 +114,14 @@ func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	s.conn.RLock()
 	defer s.conn.RUnlock()
 	out := newSeriesBuilder(q.Interfaces)
-	if err := s.queryTierInto(ctx, t, q, starts, out); err != nil {
+	served, err := s.days.serve(ctx, s, t, q, starts, out)
+	if err != nil {
 		return Result{}, err
+	}
+	if !served {
+		if err := s.queryTierInto(ctx, t, q, starts, out); err != nil {
+			return Result{}, err
+		}
 	}
 	s.addPending(out, starts)
 	return Result{Start: starts[0], Series: out.finish()}, nil

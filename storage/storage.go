@@ -46,6 +46,8 @@ type Storage struct {
 	mu      sync.Mutex // guards pending and ifaceIDs
 	pending []Record
 	ifaceID map[string]int64
+
+	days dayRollup // local-day sums for calendar queries, see days.go
 }
 
 // Open opens (creating if needed) the database at path, checks it and
@@ -152,6 +154,7 @@ func (s *Storage) restore(ctx context.Context) error {
 	// replayed into the new one.
 	s.r.Close()
 	s.w.Close()
+	s.days.reset()
 	if err := os.Rename(tmp, s.path); err != nil {
 		return fmt.Errorf("storage: restore %s: %w", s.path, err)
 	}
