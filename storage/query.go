@@ -170,7 +170,7 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 	}
 	first, last := starts[0], starts[len(starts)-1]
 	var index string
-	var args []any // in the order of the placeholders: index, range, ids
+	var args []int64 // in the order of the placeholders: index, range, ids
 	if Calendar(q.Group) {
 		index, args = localDay(q, first, last)
 	} else {
@@ -187,23 +187,14 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 	if !Calendar(q.Group) && int64(q.Group/time.Second) == t.bucket {
 		cols, group = "rx, tx, rx_peak, tx_peak", "" // one row per bucket already
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT iface, "+index+" AS b, "+cols+" FROM "+t.table+
-		" WHERE t >= ? AND t < ? AND iface IN ("+strings.Join(ids, ",")+")"+group, args...)
+	query := "SELECT iface, " + index + " AS b, " + cols + " FROM " + t.table +
+		" WHERE t >= ? AND t < ? AND iface IN (" + strings.Join(ids, ",") + ")" + group
+	err := queryInts(ctx, s.r, query, args, func(v []int64) {
+		b := min(max(v[1], 0), int64(len(starts)-2))
+		add(v[0], int(b), Bucket{Rx: uint64(v[2]), Tx: uint64(v[3]), RxPeak: uint64(v[4]), TxPeak: uint64(v[5])})
+	})
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, b int64
-		var v [4]int64
-		if err := rows.Scan(&id, &b, &v[0], &v[1], &v[2], &v[3]); err != nil {
-			return fmt.Errorf("storage: read traffic: %w", describe(err))
-		}
-		b = min(max(b, 0), int64(len(starts)-2))
-		add(id, int(b), Bucket{Rx: uint64(v[0]), Tx: uint64(v[1]), RxPeak: uint64(v[2]), TxPeak: uint64(v[3])})
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: read traffic: %w", describe(err))
 	}
 	return nil
 }
@@ -212,7 +203,7 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 // its arguments: the row's local time (t plus the UTC offset in force then,
 // which changes only at the zone's transitions inside the query), counted
 // in buckets from the local midnight that starts the first one.
-func localDay(q Query, first, last int64) (string, []any) {
+func localDay(q Query, first, last int64) (string, []int64) {
 	loc := q.Location
 	if loc == nil {
 		loc = time.Local
@@ -221,14 +212,14 @@ func localDay(q Query, first, last int64) (string, []any) {
 	_, off := at.Zone()
 	origin := first + int64(off)
 	var cases strings.Builder
-	var args []any
+	var args []int64
 	for {
 		_, end := at.ZoneBounds()
 		if end.IsZero() || end.Unix() >= last {
 			break
 		}
 		cases.WriteString(" WHEN t < ? THEN ?")
-		args = append(args, end.Unix(), off)
+		args = append(args, end.Unix(), int64(off))
 		at = end.In(loc)
 		_, off = at.Zone()
 	}

@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -15,5 +17,22 @@ func TestSeriesBuilderMergesOutOfOrder(t *testing.T) {
 	want := "[{a [{5 4 0 0 0} {10 6 0 4 0} {20 5 0 1 0} {30 0 6 0 0}]} {b [{7 0 1 0 0}]}]"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestQueryIntsReadsRowsAndRefusesOtherTypes(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	var got [][]int64
+	err := queryInts(ctx, s.r, "SELECT value, value * ? FROM json_each('[1,2,3]')", []int64{-2}, func(row []int64) {
+		got = append(got, slices.Clone(row))
+	})
+	if err != nil || fmt.Sprint(got) != "[[1 -2] [2 -4] [3 -6]]" {
+		t.Errorf("got %v, %v", got, err)
+	}
+	for _, q := range []string{"SELECT 'x'", "SELECT NULL", "SELECT 1.5"} {
+		if err := queryInts(ctx, s.r, q, nil, func([]int64) {}); err == nil {
+			t.Errorf("%s: no error", q)
+		}
 	}
 }
