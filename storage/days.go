@@ -31,12 +31,13 @@ type dayRollup struct {
 // maxRollupZones bounds the zones cached; a dashboard uses one or two.
 const maxRollupZones = 4
 
-// maxRollupCells bounds the days × interfaces one zone keeps (about 1.6 MB):
+// maxRollupCells bounds the days × interfaces one zone keeps (about 1.9 MB):
 // ten years of 10 interfaces, or a year of 100.
 const maxRollupCells = 40000
 
 // zoneDays is one zone's rollup: consecutive local days, day i running from
-// starts[i] to starts[i+1], and their sums per interface.
+// starts[i] to starts[i+1], and their sums per interface. Zones are told
+// apart by name, as time.LoadLocation gives a new *Location on every call.
 type zoneDays struct {
 	zone   string
 	starts []int64
@@ -67,7 +68,7 @@ func (d *dayRollup) serve(ctx context.Context, s *Storage, t tier, q Query, star
 		return false, nil
 	}
 	loc := location(q)
-	days, ok := dayStarts(loc, starts[0], starts[len(starts)-1])
+	days, ok := dayStarts(loc, starts[0], starts[len(starts)-1], rt.bucket)
 	if !ok || !containsAll(days, starts) || (len(days)-1)*len(q.Interfaces) > maxRollupCells {
 		return false, nil
 	}
@@ -263,13 +264,14 @@ func readDays(ctx context.Context, s *Storage, loc *time.Location, names []strin
 
 // dayStarts returns the local midnights in loc from first to last, both
 // included. It reports false unless first and last are midnights and every
-// midnight between is a whole hour, the hourly tier's bucket edge.
-func dayStarts(loc *time.Location, first, last int64) ([]int64, bool) {
+// midnight between is on a bucket edge of the tier read (every align
+// seconds), so that each of its rows falls in one day.
+func dayStarts(loc *time.Location, first, last, align int64) ([]int64, bool) {
 	y, m, d := time.Unix(first, 0).In(loc).Date()
 	var out []int64
 	for i := 0; ; i++ {
 		b := time.Date(y, m, d+i, 0, 0, 0, 0, loc).Unix()
-		if (i == 0 && b != first) || b > last || mod(b, 3600) != 0 || (i > 0 && b <= out[i-1]) {
+		if (i == 0 && b != first) || b > last || mod(b, align) != 0 || (i > 0 && b <= out[i-1]) {
 			return nil, false
 		}
 		out = append(out, b)
