@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -124,7 +125,11 @@ func (h *handler) traffic(w http.ResponseWriter, r *http.Request) {
 	req := TrafficRequest{Window: q.Get("window"), Group: q.Get("group"), End: q.Get("end"),
 		Interfaces: q["interface"], TZ: q.Get("tz")}
 	t, err := h.svc.Traffic(r.Context(), req)
-	h.respond(w, r, t, err)
+	if err != nil {
+		h.respond(w, r, nil, err)
+		return
+	}
+	writeJSONBody(w, http.StatusOK, appendTrafficJSON(nil, t))
 }
 
 // respond writes v, or the error: a RequestError as its status and message,
@@ -175,6 +180,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// writeJSONBody writes an already encoded JSON body, with its length.
+func writeJSONBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -101,7 +103,9 @@ type Result struct {
 }
 
 // Traffic answers q from the coarsest tier that serves it, plus the records
-// not yet flushed, so an answer always includes the latest poll.
+// not yet flushed, so an answer always includes the latest poll. Calendar
+// groups over the hourly tier are summed from the day rollup (see days.go)
+// instead of grouping a year of hourly rows each time.
 func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	starts := BucketStarts(q)
 	t := pickTier(q.Group, starts)
@@ -109,45 +113,64 @@ func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	defer s.view.RUnlock()
 	s.conn.RLock()
 	defer s.conn.RUnlock()
-	sums := map[bucketKey]*bucketSum{}
-	if err := s.queryTier(ctx, t, q, starts, sums); err != nil {
+	out := newSeriesBuilder(q.Interfaces)
+	served, err := s.days.serve(ctx, s, t, q, starts, out)
+	if err != nil {
 		return Result{}, err
 	}
-	want := make(map[string]bool, len(q.Interfaces))
-	for _, n := range q.Interfaces {
-		want[n] = true
-	}
-	s.mu.Lock()
-	for _, r := range s.pending {
-		if !want[r.Interface] {
-			continue
+	if !served {
+		if err := s.queryTierInto(ctx, t, q, starts, out); err != nil {
+			return Result{}, err
 		}
-		b, ok := bucketOf(starts, r.Time.Unix())
+	}
+	s.addPending(out, starts)
+	return Result{Start: starts[0], Series: out.finish()}, nil
+}
+
+// addPending adds the records not yet flushed to out.
+func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.pending {
+		i, ok := out.index[r.Interface]
 		if !ok {
 			continue
 		}
-		k := bucketKey{b, r.Interface}
-		if sums[k] == nil {
-			sums[k] = &bucketSum{}
+		if b, ok := bucketOf(starts, r.Time.Unix()); ok {
+			out.add(i, Bucket{T: b, Rx: r.RxBytes, Tx: r.TxBytes, RxPeak: r.RxPeak, TxPeak: r.TxPeak})
 		}
-		sums[k].add(r)
 	}
-	s.mu.Unlock()
-	return Result{Start: starts[0], Series: collect(q.Interfaces, sums)}, nil
 }
 
-// queryTier sums the tier's rows into the query's buckets inside SQLite,
-// which hands back one row per bucket and interface. Each row's bucket is
-// found by arithmetic on t, so the scan follows the primary key with no
-// join; calendar buckets add the zone's UTC offset first (see localDay).
-func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64, sums map[bucketKey]*bucketSum) error {
+// queryTierInto adds the tier's answer for the query's interfaces to out.
+func (s *Storage) queryTierInto(ctx context.Context, t tier, q Query, starts []int64, out *seriesBuilder) error {
 	names, err := s.interfaceNames(ctx, q.Interfaces)
-	if err != nil || len(names) == 0 {
+	if err != nil {
 		return err
+	}
+	series := make(map[int64]int, len(names))
+	for id, n := range names {
+		series[id] = out.index[n]
+	}
+	return s.queryTier(ctx, t, q, starts, names, func(id int64, b int, v Bucket) {
+		v.T = starts[b]
+		out.add(series[id], v)
+	})
+}
+
+// queryTier sums the tier's rows of the interfaces in names (by id) into the
+// buckets starting at starts inside SQLite, which hands back one row per
+// bucket and interface, passed to add with the bucket's index. Each row's
+// bucket is found by arithmetic on t, so the scan follows the primary key
+// with no join; calendar buckets add the zone's UTC offset first (see
+// localDay).
+func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
+	if len(names) == 0 {
+		return nil
 	}
 	first, last := starts[0], starts[len(starts)-1]
 	var index string
-	var args []any // in the order of the placeholders: index, range, ids
+	var args []int64 // in the order of the placeholders: index, range, ids
 	if Calendar(q.Group) {
 		index, args = localDay(q, first, last)
 	} else {
@@ -170,32 +193,13 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 		where += cond
 		args = append(args, slots...)
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT iface, "+index+" AS b, "+cols+" FROM "+t.table+where+group, args...)
+	query := "SELECT iface, " + index + " AS b, " + cols + " FROM " + t.table + where + group
+	err := queryInts(ctx, s.r, query, args, func(v []int64) {
+		b := min(max(v[1], 0), int64(len(starts)-2))
+		add(v[0], int(b), Bucket{Rx: uint64(v[2]), Tx: uint64(v[3]), RxPeak: uint64(v[4]), TxPeak: uint64(v[5])})
+	})
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, b int64
-		var v [4]int64
-		if err := rows.Scan(&id, &b, &v[0], &v[1], &v[2], &v[3]); err != nil {
-			return fmt.Errorf("storage: read traffic: %w", describe(err))
-		}
-		b = min(max(b, 0), int64(len(starts)-2))
-		k := bucketKey{starts[b], names[id]}
-		sum := sums[k]
-		if sum == nil {
-			sum = &bucketSum{}
-			sums[k] = sum
-		}
-		// A DST day's edge can put two row groups in one bucket: add up.
-		sum.rx += uint64(v[0])
-		sum.tx += uint64(v[1])
-		sum.rxPeak = max(sum.rxPeak, uint64(v[2]))
-		sum.txPeak = max(sum.txPeak, uint64(v[3]))
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: read traffic: %w", describe(err))
 	}
 	return nil
 }
@@ -204,7 +208,7 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 // its arguments: the row's local time (t plus the UTC offset in force then,
 // which changes only at the zone's transitions inside the query), counted
 // in buckets from the local midnight that starts the first one.
-func localDay(q Query, first, last int64) (string, []any) {
+func localDay(q Query, first, last int64) (string, []int64) {
 	loc := q.Location
 	if loc == nil {
 		loc = time.Local
@@ -213,14 +217,14 @@ func localDay(q Query, first, last int64) (string, []any) {
 	_, off := at.Zone()
 	origin := first + int64(off)
 	var cases strings.Builder
-	var args []any
+	var args []int64
 	for {
 		_, end := at.ZoneBounds()
 		if end.IsZero() || end.Unix() >= last {
 			break
 		}
 		cases.WriteString(" WHEN t < ? THEN ?")
-		args = append(args, end.Unix(), off)
+		args = append(args, end.Unix(), int64(off))
 		at = end.In(loc)
 		_, off = at.Zone()
 	}
@@ -279,23 +283,64 @@ func bucketOf(starts []int64, unix int64) (int64, bool) {
 	return starts[i-1], true
 }
 
-func collect(names []string, sums map[bucketKey]*bucketSum) []SeriesData {
-	out := make([]SeriesData, len(names))
-	idx := make(map[string]int, len(names))
+// seriesBuilder collects the buckets of a query's interfaces. The tier's
+// rows come back in time order for each interface, so appending keeps a
+// series sorted without a map or a sort; a bucket out of order (a DST edge
+// folding two row groups into one bucket, pending records from a clock
+// step) only marks the series for a sort and merge at the end.
+type seriesBuilder struct {
+	series   []SeriesData
+	index    map[string]int
+	unsorted []bool
+}
+
+func newSeriesBuilder(names []string) *seriesBuilder {
+	b := &seriesBuilder{series: make([]SeriesData, len(names)), index: make(map[string]int, len(names)), unsorted: make([]bool, len(names))}
 	for i, n := range names {
-		out[i].Interface = n
-		out[i].Buckets = []Bucket{}
-		idx[n] = i
+		b.series[i] = SeriesData{Interface: n, Buckets: []Bucket{}}
+		b.index[n] = i
 	}
-	for k, b := range sums {
-		i, ok := idx[k.iface]
+	return b
+}
+
+// add adds v into series i's bucket v.T.
+func (sb *seriesBuilder) add(i int, v Bucket) {
+	bs := sb.series[i].Buckets
+	if n := len(bs); n > 0 && bs[n-1].T >= v.T {
+		if bs[n-1].T == v.T {
+			bs[n-1].merge(v)
+			return
+		}
+		sb.unsorted[i] = true
+	}
+	sb.series[i].Buckets = append(bs, v)
+}
+
+// finish returns the series, each sorted by time with one bucket per time.
+func (sb *seriesBuilder) finish() []SeriesData {
+	for i, ok := range sb.unsorted {
 		if !ok {
 			continue
 		}
-		out[i].Buckets = append(out[i].Buckets, Bucket{T: k.t, Rx: b.rx, Tx: b.tx, RxPeak: b.rxPeak, TxPeak: b.txPeak})
+		bs := sb.series[i].Buckets
+		slices.SortStableFunc(bs, func(a, b Bucket) int { return cmp.Compare(a.T, b.T) })
+		out := bs[:1]
+		for _, v := range bs[1:] {
+			if last := &out[len(out)-1]; last.T == v.T {
+				last.merge(v)
+			} else {
+				out = append(out, v)
+			}
+		}
+		sb.series[i].Buckets = out
 	}
-	for i := range out {
-		sort.Slice(out[i].Buckets, func(a, b int) bool { return out[i].Buckets[a].T < out[i].Buckets[b].T })
-	}
-	return out
+	return sb.series
+}
+
+// merge adds v's traffic into b.
+func (b *Bucket) merge(v Bucket) {
+	b.Rx += v.Rx
+	b.Tx += v.Tx
+	b.RxPeak = max(b.RxPeak, v.RxPeak)
+	b.TxPeak = max(b.TxPeak, v.TxPeak)
 }

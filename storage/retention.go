@@ -50,8 +50,12 @@ func (s *Storage) pruneRing(ctx context.Context, t tier, end int64) (int64, erro
 	if from == 0 || from > end {
 		from = end - t.ring*t.bucket
 	}
-	cond, args := t.slotWhere(from, end)
-	n, err := s.exec(ctx, "DELETE FROM "+t.table+" WHERE t < ?"+cond, append([]any{end}, args...)...)
+	cond, slots := t.slotWhere(from, end)
+	args := []any{end}
+	for _, v := range slots {
+		args = append(args, v)
+	}
+	n, err := s.exec(ctx, "DELETE FROM "+t.table+" WHERE t < ?"+cond, args...)
 	if err == nil {
 		s.mu.Lock()
 		s.ringPruned = end

@@ -49,6 +49,8 @@ type Storage struct {
 	// ringPruned is where the last prune of the raw ring ended (unix
 	// seconds); 0 until the first.
 	ringPruned int64
+
+	days dayRollup // local-day sums for calendar queries, see days.go
 }
 
 // Open opens (creating if needed) the database at path, checks it and
@@ -156,6 +158,7 @@ func (s *Storage) restore(ctx context.Context) error {
 	// replayed into the new one.
 	s.r.Close()
 	s.w.Close()
+	s.days.reset()
 	if err := os.Rename(tmp, s.path); err != nil {
 		return fmt.Errorf("storage: restore %s: %w", s.path, err)
 	}

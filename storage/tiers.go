@@ -57,15 +57,15 @@ func (t tier) slotRanges(from, to int64) [2][2]int64 {
 // slots of [from, to), with its arguments: none for a whole ring, one key
 // range, or two for a window that wraps around the ring's end, later slots
 // first so that rows still come in time order.
-func (t tier) slotWhere(from, to int64) (string, []any) {
+func (t tier) slotWhere(from, to int64) (string, []int64) {
 	r := t.slotRanges(from, to)
 	switch {
 	case r[0] == [2]int64{0, t.ring}:
 		return "", nil
 	case r[1][1] == 0:
-		return " AND slot >= ? AND slot < ?", []any{r[0][0], r[0][1]}
+		return " AND slot >= ? AND slot < ?", []int64{r[0][0], r[0][1]}
 	}
-	return " AND (slot >= ? AND slot < ? OR slot >= ? AND slot < ?)", []any{r[0][0], r[0][1], r[1][0], r[1][1]}
+	return " AND (slot >= ? AND slot < ? OR slot >= ? AND slot < ?)", []int64{r[0][0], r[0][1], r[1][0], r[1][1]}
 }
 
 func (t tier) bucketStart(unix int64) int64 {

@@ -103,6 +103,7 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: flush: %w", describe(err))
 	}
+	s.days.add(batch)
 	s.mu.Lock()
 	s.pending = append([]Record(nil), s.pending[len(batch):]...)
 	for name, id := range ids {
