@@ -58,9 +58,8 @@ const (
 // MidSlot jobs (the poll) run on a timer of their own rather than on
 // gocron: gocron passes every run through four goroutines and their
 // channels, which at a run a second cost more CPU than the poll itself
-// (PERFORMANCE.md); see slotWaiter for the timer. It is set afresh from the
-// wall clock after each run, so polls stay mid-slot and a clock step never
-// stalls them.
+// (PERFORMANCE.md); see slotWaiter for the timer. It follows the wall
+// clock's mid-slots, and a clock step never stalls it.
 func (s *Schedule) Every(name string, interval time.Duration, when When, fn func(ctx context.Context)) error {
 	if when == MidSlot {
 		s.slots = append(s.slots, slotJob{name, interval, fn})
@@ -103,7 +102,7 @@ func untilMidSlot(now time.Time, interval time.Duration) time.Duration {
 func runMidSlot(ctx context.Context, w *slotWaiter, j slotJob) {
 	stop := context.AfterFunc(ctx, w.close)
 	defer stop()
-	for w.wait(untilMidSlot(time.Now(), j.interval)) && ctx.Err() == nil {
+	for w.wait() && ctx.Err() == nil {
 		j.fn(ctx)
 	}
 }
@@ -113,7 +112,7 @@ func (s *Schedule) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	for _, j := range s.slots {
-		w, err := newSlotWaiter()
+		w, err := newSlotWaiter(j.interval)
 		if err != nil {
 			cancel()
 			s.done.Wait()

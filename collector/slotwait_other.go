@@ -4,22 +4,24 @@ package collector
 
 import "time"
 
-// slotWaiter sleeps on a Go timer (see slotwait_linux.go for why Linux
-// does not).
+// slotWaiter waits for the middle of each slot on a Go timer (see
+// slotwait_linux.go for why Linux does not).
 type slotWaiter struct {
-	t    *time.Timer
-	done chan struct{}
+	t        *time.Timer
+	interval time.Duration
+	done     chan struct{}
 }
 
-func newSlotWaiter() (*slotWaiter, error) {
+func newSlotWaiter(interval time.Duration) (*slotWaiter, error) {
 	t := time.NewTimer(time.Hour)
 	t.Stop()
-	return &slotWaiter{t: t, done: make(chan struct{})}, nil
+	return &slotWaiter{t: t, interval: interval, done: make(chan struct{})}, nil
 }
 
-// wait sleeps for d; false once close has been called.
-func (w *slotWaiter) wait(d time.Duration) bool {
-	w.t.Reset(d)
+// wait returns at the next mid-slot; false once close has been called. It
+// plans from the wall clock every time, so a clock step never stalls it.
+func (w *slotWaiter) wait() bool {
+	w.t.Reset(untilMidSlot(time.Now(), w.interval))
 	select {
 	case <-w.t.C:
 		return true

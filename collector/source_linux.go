@@ -24,7 +24,8 @@ import (
 type procSource struct {
 	paths Paths
 	buf   []byte
-	fd    int // net/dev, kept open: reading it from offset 0 regenerates it; -1 when closed
+	name  string
+	fd    int // name (net/dev), kept open: reading it from offset 0 regenerates it; -1 when closed
 	sock  int // socket for SIOCGIFINDEX; 0 until opened, -1 when unusable
 	ifrs  map[string]*unix.Ifreq
 }
@@ -33,11 +34,11 @@ type procSource struct {
 func NewSource(p Paths) Source { return &procSource{paths: p, fd: -1} }
 
 func (s *procSource) Read(_ context.Context, keep func(string) bool) ([]Counters, error) {
-	name := filepath.Join(s.paths.NetProc, "net", "dev")
 	if s.fd < 0 {
-		fd, err := unix.Open(name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		s.name = filepath.Join(s.paths.NetProc, "net", "dev")
+		fd, err := unix.Open(s.name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			return nil, fmt.Errorf("read counters: open %s: %w", name, err)
+			return nil, fmt.Errorf("read counters: open %s: %w", s.name, err)
 		}
 		s.fd = fd
 	}
@@ -46,11 +47,11 @@ func (s *procSource) Read(_ context.Context, keep func(string) bool) ([]Counters
 	if err != nil {
 		unix.Close(s.fd)
 		s.fd = -1 // open afresh next time
-		return nil, fmt.Errorf("read counters: %s: %w", name, err)
+		return nil, fmt.Errorf("read counters: %s: %w", s.name, err)
 	}
 	cs, err := ParseNetDev(s.buf, keep)
 	if err != nil {
-		return nil, fmt.Errorf("read counters: %s: %w", name, err)
+		return nil, fmt.Errorf("read counters: %s: %w", s.name, err)
 	}
 	if s.paths.Sys != "" {
 		for i := range cs {
