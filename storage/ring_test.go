@@ -134,32 +134,49 @@ func TestRingPruneDeletesOnlyUnwrittenSlots(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	now := time.Date(2026, 6, 2, 12, 0, 0, 0, time.UTC)
-	// Two days of polls for eth0, one day for eth1 ending two days ago: its
-	// rows are past the cutoff and never overwritten.
-	for h := range 48 {
-		synth(s, now.Add(time.Duration(h-48)*time.Hour), 3600, "eth0")
-		synth(s, now.Add(time.Duration(h-96)*time.Hour), 1800, "eth1")
+	// Polls every 10 s keep the test quick: two days for eth0, so its
+	// second day overwrites the first; one day for eth1 ending two days
+	// ago, past the cutoff and never overwritten.
+	const step = 10 * time.Second
+	poll := func(iface string, from time.Time, n int) {
+		for i := range n {
+			s.Add(Record{Interface: iface, Time: from.Add(time.Duration(i) * step), RxBytes: 1})
+		}
 		if err := s.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
+	perDay := int(24 * time.Hour / step)
+	poll("eth0", now.Add(-48*time.Hour), perDay)
+	poll("eth0", now.Add(-24*time.Hour), perDay)
+	poll("eth1", now.Add(-72*time.Hour), perDay)
 	if _, err := s.Prune(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rawRows(t, s, "eth0")); n != 86400 {
-		t.Errorf("eth0: %d raw rows, want a full ring of 86400", n)
+	if n := len(rawRows(t, s, "eth0")); n != perDay {
+		t.Errorf("eth0: %d raw rows, want the last day's %d", n, perDay)
 	}
 	if n := len(rawRows(t, s, "eth1")); n != 0 {
 		t.Errorf("eth1: %d raw rows left, want none", n)
 	}
-	// An hour later, with eth0 stopped for the last two hours: the first
-	// run already swept; the next only looks at the hour that passed, and
-	// deletes nothing still in the kept day plus the flush allowance.
+	// An hour later, with eth0 stopped: the next run only looks at the hour
+	// that passed, which is still in the kept day plus the flush allowance.
 	if n, err := s.Prune(ctx, now.Add(time.Hour)); err != nil || n != 0 {
 		t.Errorf("second prune: %d rows, %v; want 0", n, err)
 	}
-	if n, err := s.Prune(ctx, now.Add(28*time.Hour)); err != nil || n != 86400 {
-		t.Errorf("prune after eth0 stopped a day: %d rows, %v; want 86400", n, err)
+	// Hourly runs from then on delete, hour by hour, the rows that have
+	// passed the cutoff and the allowance: by 13 hours later, eth0's first
+	// twelve hours.
+	var deleted int64
+	for h := 2; h <= 13; h++ {
+		n, err := s.Prune(ctx, now.Add(time.Duration(h)*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		deleted += n
+	}
+	if left := len(rawRows(t, s, "eth0")); deleted != int64(perDay/2) || left != perDay/2 {
+		t.Errorf("hourly prunes deleted %d rows and left %d, want %d and %d", deleted, left, perDay/2, perDay/2)
 	}
 }
 
