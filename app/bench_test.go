@@ -21,7 +21,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/netpulse/netpulse/collector"
 	"github.com/netpulse/netpulse/internal/testnet"
 	"github.com/netpulse/netpulse/storage"
 )
@@ -192,35 +191,15 @@ func stopSchedule(b *testing.B, svc *Service) {
 	svc.sched = nil
 }
 
-// benchInterfaces returns the 3 interfaces a poll monitors: the host ends
-// of 3 veth pairs when this runs as root (as the soak does), else the
-// first 3 interfaces the kernel lists. The pairs are removed at the end.
+// benchInterfaces returns the 3 interfaces a poll monitors (the soak's
+// setup when run as root; see testnet.ThreeInterfaces).
 func benchInterfaces(b *testing.B) []string {
 	b.Helper()
-	if testnet.Available() == nil {
-		var names []string
-		for _, n := range []string{"npba0", "npba1", "npba2"} {
-			p := testnet.NewPair(n)
-			if err := p.Up(false); err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(p.Down)
-			names = append(names, p.Host)
-		}
-		return names
-	}
-	data, err := os.ReadFile("/proc/net/dev")
+	names, down, err := testnet.ThreeInterfaces("npba")
 	if err != nil {
 		b.Fatal(err)
 	}
-	cs, err := collector.ParseNetDev(data, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var names []string
-	for _, c := range cs[:min(3, len(cs))] {
-		names = append(names, c.Name)
-	}
+	b.Cleanup(down)
 	return names
 }
 

@@ -57,6 +57,38 @@ func Available() error {
 	return nil
 }
 
+// ThreeInterfaces returns 3 interfaces for benchmarks to poll: the host
+// ends of 3 veth pairs named prefix+"0".."2" when test networks can be
+// built (down removes them), else the first 3 interfaces this host has.
+func ThreeInterfaces(prefix string) (names []string, down func(), err error) {
+	if Available() != nil {
+		ifs, err := net.Interfaces()
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, i := range ifs[:min(3, len(ifs))] {
+			names = append(names, i.Name)
+		}
+		return names, func() {}, nil
+	}
+	var pairs []Pair
+	down = func() {
+		for _, p := range pairs {
+			p.Down()
+		}
+	}
+	for i := range 3 {
+		p := NewPair(prefix + strconv.Itoa(i))
+		if err := p.Up(false); err != nil {
+			down()
+			return nil, nil, err
+		}
+		pairs = append(pairs, p)
+		names = append(names, p.Host)
+	}
+	return names, down, nil
+}
+
 // Up creates the namespace and the pair, removing leftovers of an earlier
 // run first. With defaultRoute, the namespace's default route goes through
 // the pair.

@@ -5,7 +5,6 @@ package integration
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,12 +15,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/netpulse/netpulse/internal/testnet"
+	"github.com/netpulse/netpulse/test/reliability/harness"
 )
 
 var binary string
@@ -71,25 +70,8 @@ type daemon struct {
 	cmd     *exec.Cmd
 	base    string
 	dataDir string
-	log     *syncBuffer
+	log     *harness.Log
 	done    chan error
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func freePort(t *testing.T) int {
@@ -118,7 +100,7 @@ func start(t *testing.T, dataDir, ns, host string, extra ...string) *daemon {
 	} else {
 		cmd = exec.Command(binary, args...)
 	}
-	d := &daemon{t: t, cmd: cmd, base: "http://" + addr, dataDir: dataDir, log: &syncBuffer{}, done: make(chan error, 1)}
+	d := &daemon{t: t, cmd: cmd, base: "http://" + addr, dataDir: dataDir, log: &harness.Log{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = d.log, d.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

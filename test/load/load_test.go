@@ -36,18 +36,7 @@ func TestMain(m *testing.M) {
 		fmt.Println("load tests skipped: set NETPULSE_LOAD=ci (short) or NETPULSE_LOAD=full (make soak)")
 		os.Exit(m.Run())
 	}
-	dir, err := os.MkdirTemp("", "netpulse-load")
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	if bin, err = harness.Build(dir); err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(harness.Main(m, &bin))
 }
 
 // durations returns how long each test runs for the NETPULSE_LOAD size.

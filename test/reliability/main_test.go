@@ -7,7 +7,6 @@
 package reliability
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -17,21 +16,7 @@ import (
 
 var bin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "netpulse-reliability")
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	bin, err = harness.Build(dir)
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(harness.Main(m, &bin)) }
 
 // envInt reads a positive number from the environment, or def.
 func envInt(t *testing.T, key string, def int) int {

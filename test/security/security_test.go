@@ -22,20 +22,7 @@ import (
 
 var bin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "netpulse-security")
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	if bin, err = harness.Build(dir); err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(harness.Main(m, &bin)) }
 
 const password = "s3cret-Pa55-7f2c9e"
 

@@ -43,6 +43,23 @@ func Build(dir string) (string, error) {
 	return bin, nil
 }
 
+// Main is a TestMain body: it builds netpulse into a temporary folder, sets
+// *bin to it, runs the tests and removes the folder, returning the exit
+// code: os.Exit(harness.Main(m, &bin)).
+func Main(m *testing.M, bin *string) int {
+	dir, err := os.MkdirTemp("", "netpulse-test")
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if *bin, err = Build(dir); err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	return m.Run()
+}
+
 // ModuleRoot is the folder of the netpulse module's go.mod.
 func ModuleRoot() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
