@@ -43,9 +43,7 @@ func BenchmarkFlushMinute3(b *testing.B) {
 		minute()
 	}
 	b.StopTimer()
-	io1 := procIO(b)
-	b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/float64(b.N), "wchar-B/op")
-	b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/op")
+	reportIO(b, io0, "op")
 }
 
 // BenchmarkFlushPoll3 is what the daemon would do without write batching:
@@ -73,9 +71,7 @@ func BenchmarkFlushPoll3(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	io1 := procIO(b)
-	b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/float64(b.N), "wchar-B/op")
-	b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/op")
+	reportIO(b, io0, "op")
 }
 
 // BenchmarkWriteHour is an hour of the daemon's writes at 1 s polling and 3
@@ -138,9 +134,7 @@ func BenchmarkWriteHour(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			io1 := procIO(b)
-			b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/float64(b.N), "wchar-B/h")
-			b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/h")
+			reportIO(b, io0, "h")
 		})
 	}
 }
@@ -260,6 +254,15 @@ func (g *trafficGen) next() []Record {
 	}
 	g.t = g.t.Add(g.step)
 	return out
+}
+
+// reportIO reports what this process wrote since io0, per op of the
+// benchmark (named per): bytes handed to write(2) and bytes the kernel
+// accounted as written to disk.
+func reportIO(b *testing.B, io0 map[string]int64, per string) {
+	io1 := procIO(b)
+	b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/float64(b.N), "wchar-B/"+per)
+	b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/float64(b.N), "disk-B/"+per)
 }
 
 // procIO reads this process's I/O accounting.
