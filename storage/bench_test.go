@@ -186,7 +186,7 @@ func BenchmarkTierSize(b *testing.B) {
 				}
 				ids, err := s.interfaceIDs(ctx, tx, batch)
 				if err == nil {
-					err = writeTier(ctx, tx, t, batch, ids)
+					err = s.writeTier(ctx, tx, t, batch, ids)
 				}
 				if err == nil {
 					err = tx.Commit()

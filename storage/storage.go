@@ -50,7 +50,8 @@ type Storage struct {
 	// seconds); 0 until the first.
 	ringPruned int64
 
-	days dayRollup // local-day sums for calendar queries, see days.go
+	days  dayRollup // local-day sums for calendar queries, see days.go
+	stmts stmtCache // the writer's prepared statements
 }
 
 // Open opens (creating if needed) the database at path, checks it and
@@ -116,13 +117,20 @@ func (s *Storage) connect(ctx context.Context) error {
 		w.Close()
 		return err
 	}
+	if err := s.stmts.prepare(ctx, w, flushStatements()); err != nil {
+		s.stmts.close()
+		w.Close()
+		return err
+	}
 	r, err := openDB(s.path, "_pragma=query_only(1)")
 	if err != nil {
+		s.stmts.close()
 		w.Close()
 		return err
 	}
 	r.SetMaxOpenConns(4)
 	if s.fileID, err = os.Stat(s.path); err != nil {
+		s.stmts.close()
 		w.Close()
 		r.Close()
 		return fmt.Errorf("storage: stat %s: %w", s.path, err)
@@ -156,6 +164,7 @@ func (s *Storage) restore(ctx context.Context) error {
 	// Close the old connections before the new file takes the name: the
 	// last close removes the old -wal and -shm files, which must not be
 	// replayed into the new one.
+	s.stmts.close()
 	s.r.Close()
 	s.w.Close()
 	s.days.reset()
@@ -317,7 +326,7 @@ func (s *Storage) applyMigration(ctx context.Context, v int) error {
 func (s *Storage) Close() error {
 	s.conn.Lock()
 	defer s.conn.Unlock()
-	var errs []error
+	errs := []error{s.stmts.close()}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

@@ -32,10 +32,15 @@ func TestTiersAgree(t *testing.T) {
 	start := time.Date(2026, 5, 1, 10, 7, 13, 0, time.UTC)
 	want := map[string][2]uint64{}
 	// Several flushes, each a different size, crossing minute, quarter and
-	// hour boundaries.
+	// hour boundaries, and written in every mix of multi-row statements.
+	wantPkts := map[string][2]uint64{}
 	for i, n := range []int{1, 59, 600, 3000, 47} {
 		got := synth(s, start, n, "eth0", "wlan0")
 		start = start.Add(time.Duration(n) * time.Second)
+		for _, r := range s.pending {
+			p := wantPkts[r.Interface]
+			wantPkts[r.Interface] = [2]uint64{p[0] + r.RxPackets, p[1] + r.TxPackets}
+		}
 		if err := s.Flush(ctx); err != nil {
 			t.Fatalf("flush %d: %v", i, err)
 		}
@@ -45,20 +50,23 @@ func TestTiersAgree(t *testing.T) {
 		}
 	}
 	for _, tr := range tiers {
-		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), max(rx_peak) FROM ` + tr.table + ` x
+		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), max(rx_peak), sum(rx_pkts), sum(tx_pkts) FROM ` + tr.table + ` x
 			JOIN interfaces i ON i.id = x.iface GROUP BY i.name`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
 			var name string
-			var rx, tx, peak uint64
-			rows.Scan(&name, &rx, &tx, &peak)
+			var rx, tx, peak, rxPkts, txPkts uint64
+			rows.Scan(&name, &rx, &tx, &peak, &rxPkts, &txPkts)
 			if w := want[name]; rx != w[0] || tx != w[1] {
 				t.Errorf("%s %s: want rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], rx, tx)
 			}
 			if peak == 0 || peak >= 1<<20 {
 				t.Errorf("%s %s: peak %d out of range", tr.table, name, peak)
+			}
+			if w := wantPkts[name]; rxPkts != w[0] || txPkts != w[1] {
+				t.Errorf("%s %s: want packets rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], rxPkts, txPkts)
 			}
 		}
 		rows.Close()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -91,11 +92,11 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 		return err
 	}
 	for _, t := range tiers {
-		if err := writeTier(ctx, tx, t, batch, ids); err != nil {
+		if err := s.writeTier(ctx, tx, t, batch, ids); err != nil {
 			return err
 		}
 	}
-	if err := writeCheckpoints(ctx, tx, batch); err != nil {
+	if err := s.writeCheckpoints(ctx, tx, batch); err != nil {
 		return err
 	}
 	s.view.Lock()
@@ -105,12 +106,25 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	}
 	s.days.add(batch)
 	s.mu.Lock()
-	s.pending = append([]Record(nil), s.pending[len(batch):]...)
+	s.pending = dropFlushed(s.pending, len(batch))
 	for name, id := range ids {
 		s.ifaceID[name] = id
 	}
 	s.mu.Unlock()
 	return nil
+}
+
+// dropFlushed removes the first n records. The buffer is kept for the next
+// flush's records unless an outage grew it large: a poll then appends into
+// memory already in use, instead of a growing buffer taking fresh pages
+// from the kernel every few minutes.
+func dropFlushed(pending []Record, n int) []Record {
+	if cap(pending) > maxPending/2 {
+		return append([]Record(nil), pending[n:]...)
+	}
+	kept := copy(pending, pending[n:])
+	clear(pending[kept:]) // let go of the flushed records' strings
+	return pending[:kept]
 }
 
 // ErrRestored reports a successful flush after the database file had been
@@ -175,9 +189,11 @@ func (b *bucketSum) add(r Record) {
 }
 
 // writeTier adds the batch into one tier: summed in memory first, so a
-// minute of 1-second polls costs one upsert per interface in the coarse
-// tiers, not sixty.
-func writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
+// minute of 1-second polls costs one row per interface in the coarse
+// tiers, not sixty. Rows go in as multi-row upserts of upsertChunks rows:
+// a statement per row spent more in database/sql and binding than SQLite
+// spent writing.
+func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
 	sums := map[bucketKey]*bucketSum{}
 	var order []bucketKey
 	for _, r := range batch {
@@ -190,46 +206,64 @@ func writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[
 		}
 		b.add(r)
 	}
-	upsert := upsertTier
+	cols := len(tierColumns)
 	if t.ring > 0 {
-		upsert = upsertRing
+		cols = len(ringColumns)
 	}
-	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(upsert, t.table))
-	if err != nil {
-		return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
-	}
-	defer stmt.Close()
-	for _, k := range order {
-		b := sums[k]
-		args := []any{k.t, ids[k.iface], int64(b.rx), int64(b.tx),
-			int64(b.rxPkts), int64(b.txPkts), int64(b.rxPeak), int64(b.txPeak)}
-		if t.ring > 0 {
-			args = append(args, t.slot(k.t))
+	args := make([]any, 0, min(len(order), upsertChunks[0])*cols)
+	for len(order) > 0 {
+		n := upsertChunks[len(upsertChunks)-1]
+		for _, c := range upsertChunks {
+			if c <= len(order) {
+				n = c
+				break
+			}
 		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+		args = args[:0]
+		for _, k := range order[:n] {
+			b := sums[k]
+			if t.ring > 0 {
+				args = append(args, t.slot(k.t), ids[k.iface], k.t)
+			} else {
+				args = append(args, k.t, ids[k.iface])
+			}
+			args = append(args, int64(b.rx), int64(b.tx),
+				int64(b.rxPkts), int64(b.txPkts), int64(b.rxPeak), int64(b.txPeak))
+		}
+		st, err := s.stmts.stmt(ctx, tx, stmtKey{t.table, n})
+		if err == nil {
+			_, err = st.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
 		}
+		order = order[n:]
 	}
 	return nil
 }
 
-// upsertTier adds a bucket's sums into a tier's row.
-const upsertTier = `
-	INSERT INTO %s (t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)
-	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-	ON CONFLICT (t, iface) DO UPDATE SET
+// upsertChunks are the row counts of the multi-row upserts, largest first.
+var upsertChunks = [...]int{64, 8, 1}
+
+const (
+	tierColumns = "(t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
+	ringColumns = "(slot, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
+)
+
+// upsertSQL is the statement that adds rows buckets' sums into tier t.
+//
+// In the coarse tiers a bucket's sums add into its row. In a ring a bucket
+// adds into its slot when the slot holds the same bucket, and replaces the
+// slot's row when that holds an older one; a bucket older than the slot's
+// (written late, after a clock step) is too old for the ring and left out,
+// as retention would have deleted it.
+func upsertSQL(t tier, rows int) string {
+	cols, conflict, set := tierColumns, "(t, iface)", `
 		rx = rx + excluded.rx, tx = tx + excluded.tx,
 		rx_pkts = rx_pkts + excluded.rx_pkts, tx_pkts = tx_pkts + excluded.tx_pkts,
 		rx_peak = max(rx_peak, excluded.rx_peak), tx_peak = max(tx_peak, excluded.tx_peak)`
-
-// upsertRing adds a bucket's sums into its slot when the slot holds the
-// same bucket, and replaces the slot's row when that holds an older one; a
-// bucket older than the slot's (written late, after a clock step) is too
-// old for the ring and left out, as retention would have deleted it.
-const upsertRing = `
-	INSERT INTO %s (slot, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)
-	VALUES (?9, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8)
-	ON CONFLICT (slot, iface) DO UPDATE SET
+	if t.ring > 0 {
+		cols, conflict, set = ringColumns, "(slot, iface)", `
 		rx = iif(t = excluded.t, rx + excluded.rx, excluded.rx),
 		tx = iif(t = excluded.t, tx + excluded.tx, excluded.tx),
 		rx_pkts = iif(t = excluded.t, rx_pkts + excluded.rx_pkts, excluded.rx_pkts),
@@ -238,20 +272,27 @@ const upsertRing = `
 		tx_peak = iif(t = excluded.t, max(tx_peak, excluded.tx_peak), excluded.tx_peak),
 		t = excluded.t
 	WHERE excluded.t >= t`
+	}
+	row := "(?" + strings.Repeat(", ?", strings.Count(cols, ",")) + ")"
+	values := row + strings.Repeat(", "+row, rows-1)
+	return "INSERT INTO " + t.table + " " + cols + " VALUES " + values +
+		" ON CONFLICT " + conflict + " DO UPDATE SET" + set
+}
 
 // writeCheckpoints stores, per interface, the counters of its last record in
 // the batch: exactly the reading the recorded traffic ends at.
-func writeCheckpoints(ctx context.Context, tx *sql.Tx, batch []Record) error {
+func (s *Storage) writeCheckpoints(ctx context.Context, tx *sql.Tx, batch []Record) error {
 	last := map[string]Record{}
 	for _, r := range batch {
 		last[r.Interface] = r
 	}
+	st, err := s.stmts.stmt(ctx, tx, stmtKey{"checkpoints", 1})
+	if err != nil {
+		return fmt.Errorf("storage: flush checkpoints: %w", describe(err))
+	}
 	for name, r := range last {
 		c := r.Counters
-		_, err := tx.ExecContext(ctx, `
-			INSERT OR REPLACE INTO checkpoints
-				(iface, boot_id, ifindex, t_ms, rx, tx, rx_pkts, tx_pkts, rx_errs, tx_errs, rx_drops, tx_drops)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := st.ExecContext(ctx,
 			name, r.BootID, c.Index, r.Time.UnixMilli(),
 			int64(c.RxBytes), int64(c.TxBytes), int64(c.RxPackets), int64(c.TxPackets),
 			int64(c.RxErrors), int64(c.TxErrors), int64(c.RxDrops), int64(c.TxDrops))
@@ -260,6 +301,22 @@ func writeCheckpoints(ctx context.Context, tx *sql.Tx, batch []Record) error {
 		}
 	}
 	return nil
+}
+
+const upsertCheckpoint = `
+	INSERT OR REPLACE INTO checkpoints
+		(iface, boot_id, ifindex, t_ms, rx, tx, rx_pkts, tx_pkts, rx_errs, tx_errs, rx_drops, tx_drops)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// flushStatements are the statements a flush runs.
+func flushStatements() map[stmtKey]string {
+	qs := map[stmtKey]string{{"checkpoints", 1}: upsertCheckpoint}
+	for _, t := range tiers {
+		for _, n := range upsertChunks {
+			qs[stmtKey{t.table, n}] = upsertSQL(t, n)
+		}
+	}
+	return qs
 }
 
 // foldOldest merges the first n records into one record per interface and
