@@ -30,6 +30,7 @@ type Service struct {
 	sched  *collector.Schedule
 	hub    *hub
 	bootID string
+	recs   []storage.Record // record's buffer; only the poll job uses it
 
 	warnings []string // fixed at start
 
@@ -138,7 +139,7 @@ func (s *Service) resume(ctx context.Context) error {
 // storage. Neither blocks.
 func (s *Service) record(sample collector.Sample) {
 	live := LiveSample{T: sample.Time.UnixMilli(), Interfaces: make([]LiveRate, 0, len(sample.Deltas))}
-	recs := make([]storage.Record, 0, len(sample.Deltas))
+	recs := s.recs[:0]
 	for _, d := range sample.Deltas {
 		rxRate, txRate := roundRate(d.RxRate()), roundRate(d.TxRate())
 		live.Interfaces = append(live.Interfaces, LiveRate{
@@ -160,6 +161,7 @@ func (s *Service) record(sample collector.Sample) {
 		}
 	}
 	s.store.Add(recs...)
+	s.recs = recs[:0]
 	s.hub.publish(live)
 }
 

@@ -67,12 +67,15 @@ type trackState struct {
 	// fromZero: no reading of this incarnation yet; its counters began at
 	// zero (created after we looked, or a reboot since the checkpoint).
 	fromZero bool
+	seen     uint64 // the last Update whose reading had the interface
 }
 
 // Tracker turns successive readings of the monitored interfaces into deltas.
 // It is not safe for concurrent use: the poll job owns it.
 type Tracker struct {
-	states map[string]*trackState
+	states  map[string]*trackState
+	updates uint64
+	out     []Delta // reused by every Update
 }
 
 // NewTracker returns a Tracker with no history: the first reading of each
@@ -98,32 +101,31 @@ func (t *Tracker) Resume(cps []Checkpoint, sameBoot bool) {
 
 // Update takes a reading of the monitored interfaces (names lists them all,
 // present or not) taken at now, and returns the deltas since the previous
-// reading. Interfaces seen for the first time give no delta.
+// reading. Interfaces seen for the first time give no delta. The deltas
+// are valid until the next Update: a poll runs every second, so it reuses
+// their memory.
 func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []Delta {
-	seen := make(map[string]bool, len(reading))
-	out := make([]Delta, 0, len(reading))
+	t.updates++
+	out := t.out[:0]
 	for _, cur := range reading {
-		seen[cur.Name] = true
 		st, ok := t.states[cur.Name]
 		if !ok {
-			t.states[cur.Name] = &trackState{last: cur, at: now, present: true}
+			t.states[cur.Name] = &trackState{last: cur, at: now, present: true, seen: t.updates}
 			continue
 		}
 		out = append(out, diff(st, cur, now))
-		st.last, st.at, st.present, st.fromZero = cur, now, true, false
+		st.last, st.at, st.present, st.fromZero, st.seen = cur, now, true, false, t.updates
 	}
+	t.out = out
 	// An interface that is gone keeps its state, marked absent: when it comes
 	// back, its index (or, without one, its counters) tells whether it is
 	// the same device renamed back or a new one whose counters began at
 	// zero.
 	for _, name := range names {
-		if seen[name] {
-			continue
-		}
-		if st, ok := t.states[name]; ok {
-			st.present = false
-		} else {
+		if st, ok := t.states[name]; !ok {
 			t.states[name] = &trackState{at: now, fromZero: true}
+		} else if st.seen != t.updates {
+			st.present = false
 		}
 	}
 	// Forget interfaces no longer monitored, so churn cannot grow the map.

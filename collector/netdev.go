@@ -33,7 +33,16 @@ type Counters struct {
 // interfaces. Malformed lines are an error: a half-parsed reading would be
 // taken for a counter reset.
 func ParseNetDev(data []byte, keep func(name string) bool) ([]Counters, error) {
-	var out []Counters
+	return appendNetDev(nil, data, func(b []byte) (string, bool) {
+		name := string(b)
+		return name, keep == nil || keep(name)
+	})
+}
+
+// appendNetDev parses /proc/net/dev into dst. name turns a line's interface
+// name into a string and says whether to keep the line; the poll reuses
+// its strings from one second to the next.
+func appendNetDev(dst []Counters, data []byte, name func([]byte) (string, bool)) ([]Counters, error) {
 	for lineNo := 0; len(data) > 0; lineNo++ {
 		var line []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -48,23 +57,24 @@ func ParseNetDev(data []byte, keep func(name string) bool) ([]Counters, error) {
 		// (aliases such as "eth0:1"), the numbers never do.
 		colon := bytes.LastIndexByte(line, ':')
 		if colon < 0 {
-			return nil, fmt.Errorf("net/dev line %d: no ':' after the interface name", lineNo+1)
+			return dst, fmt.Errorf("net/dev line %d: no ':' after the interface name", lineNo+1)
 		}
-		name := string(bytes.TrimSpace(line[:colon]))
-		if name == "" {
-			return nil, fmt.Errorf("net/dev line %d: empty interface name", lineNo+1)
+		nameBytes := bytes.TrimSpace(line[:colon])
+		if len(nameBytes) == 0 {
+			return dst, fmt.Errorf("net/dev line %d: empty interface name", lineNo+1)
 		}
-		if keep != nil && !keep(name) {
+		n, keep := name(nameBytes)
+		if !keep {
 			continue
 		}
 		c, err := parseNetDevFields(line[colon+1:])
 		if err != nil {
-			return nil, fmt.Errorf("net/dev line %d (%s): %w", lineNo+1, name, err)
+			return dst, fmt.Errorf("net/dev line %d (%s): %w", lineNo+1, n, err)
 		}
-		c.Name = name
-		out = append(out, c)
+		c.Name = n
+		dst = append(dst, c)
 	}
-	return out, nil
+	return dst, nil
 }
 
 // parseNetDevFields parses the 16 numbers after the name: 8 receive columns
@@ -73,25 +83,25 @@ func ParseNetDev(data []byte, keep func(name string) bool) ([]Counters, error) {
 func parseNetDevFields(b []byte) (Counters, error) {
 	var f [16]uint64
 	n := 0
-	for len(b) > 0 {
-		b = bytes.TrimLeft(b, " \t")
-		if len(b) == 0 {
-			break
+	for i := 0; i < len(b); {
+		if b[i] == ' ' || b[i] == '\t' {
+			i++
+			continue
 		}
-		end := bytes.IndexAny(b, " \t")
-		if end < 0 {
-			end = len(b)
+		end := i
+		for end < len(b) && b[end] != ' ' && b[end] != '\t' {
+			end++
 		}
 		if n == len(f) {
 			return Counters{}, fmt.Errorf("more than %d fields", len(f))
 		}
-		v, ok := parseUint(b[:end])
+		v, ok := parseUint(b[i:end])
 		if !ok {
-			return Counters{}, fmt.Errorf("field %d: %q is not a counter", n+1, b[:end])
+			return Counters{}, fmt.Errorf("field %d: %q is not a counter", n+1, b[i:end])
 		}
 		f[n] = v
 		n++
-		b = b[end:]
+		i = end
 	}
 	if n != len(f) {
 		return Counters{}, fmt.Errorf("%d fields, want %d", n, len(f))

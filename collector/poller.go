@@ -24,15 +24,16 @@ type Poller struct {
 
 	mu        sync.Mutex // guards the fields below
 	monitored []string
-	keep      map[string]bool
+	keep      func(name string) bool
 	lastPoll  time.Time
 	lastErr   error
 }
 
 // NewPoller returns a Poller reading src and handing each sample to sink.
-// sink runs on the poll job and must not block.
+// sink runs on the poll job and must not block, nor keep the sample's
+// Deltas, whose memory the next poll reuses.
 func NewPoller(src Source, sink func(Sample)) *Poller {
-	return &Poller{src: src, tracker: NewTracker(), sink: sink, now: time.Now, keep: map[string]bool{}}
+	return &Poller{src: src, tracker: NewTracker(), sink: sink, now: time.Now, keep: func(string) bool { return false }}
 }
 
 // SetMonitored replaces the set of monitored interfaces.
@@ -42,7 +43,7 @@ func (p *Poller) SetMonitored(names []string) {
 		keep[n] = true
 	}
 	p.mu.Lock()
-	p.monitored, p.keep = slices.Clone(names), keep
+	p.monitored, p.keep = slices.Clone(names), func(n string) bool { return keep[n] }
 	p.mu.Unlock()
 }
 
@@ -57,7 +58,7 @@ func (p *Poller) Poll(ctx context.Context) {
 	p.mu.Lock()
 	names, keep := p.monitored, p.keep
 	p.mu.Unlock()
-	reading, err := p.src.Read(ctx, func(n string) bool { return keep[n] })
+	reading, err := p.src.Read(ctx, keep)
 	now := p.now()
 	p.mu.Lock()
 	p.lastErr = err

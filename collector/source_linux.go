@@ -24,6 +24,8 @@ import (
 type procSource struct {
 	paths Paths
 	buf   []byte
+	cs    []Counters        // the last reading, reused by the next
+	names map[string]string // interface names, reused from poll to poll
 	name  string
 	fd    int // name (net/dev), kept open: reading it from offset 0 regenerates it; -1 when closed
 	sock  int // socket for SIOCGIFINDEX; 0 until opened, -1 when unusable
@@ -31,7 +33,7 @@ type procSource struct {
 }
 
 // NewSource returns the counter source of this OS.
-func NewSource(p Paths) Source { return &procSource{paths: p, fd: -1} }
+func NewSource(p Paths) Source { return &procSource{paths: p, fd: -1, names: map[string]string{}} }
 
 func (s *procSource) Read(_ context.Context, keep func(string) bool) ([]Counters, error) {
 	if s.fd < 0 {
@@ -49,7 +51,11 @@ func (s *procSource) Read(_ context.Context, keep func(string) bool) ([]Counters
 		s.fd = -1 // open afresh next time
 		return nil, fmt.Errorf("read counters: %s: %w", s.name, err)
 	}
-	cs, err := ParseNetDev(s.buf, keep)
+	cs, err := appendNetDev(s.cs[:0], s.buf, func(b []byte) (string, bool) {
+		name := s.intern(b)
+		return name, keep(name)
+	})
+	s.cs = cs
 	if err != nil {
 		return nil, fmt.Errorf("read counters: %s: %w", s.name, err)
 	}
@@ -59,6 +65,20 @@ func (s *procSource) Read(_ context.Context, keep func(string) bool) ([]Counters
 		}
 	}
 	return cs, nil
+}
+
+// intern returns the name b as the string it was last poll, so that a poll
+// allocates nothing for names.
+func (s *procSource) intern(b []byte) string {
+	if n, ok := s.names[string(b)]; ok {
+		return n
+	}
+	if len(s.names) >= 1024 {
+		clear(s.names) // interfaces come and go; keep the set small
+	}
+	n := string(b)
+	s.names[n] = n
+	return n
 }
 
 // ifindex returns the interface's index; 0 when it cannot, which only

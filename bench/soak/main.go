@@ -390,7 +390,7 @@ func median(v []int64) int64 {
 }
 
 // startNetPulse starts the headless daemon at its defaults (1 s polling,
-// flush every minute) and makes it monitor the three veth interfaces
+// flush every 5 minutes) and makes it monitor the three veth interfaces
 // through the API, as a user would.
 func startNetPulse(ctx context.Context, bin, dir string, rep *Report) (*Result, error) {
 	addr, err := freeAddr()
