@@ -206,11 +206,7 @@ func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 		}
 		b.add(r)
 	}
-	cols := len(tierColumns)
-	if t.ring > 0 {
-		cols = len(ringColumns)
-	}
-	args := make([]any, 0, min(len(order), upsertChunks[0])*cols)
+	args := make([]any, 0, min(len(order), upsertChunks[0])*t.columns())
 	for len(order) > 0 {
 		n := upsertChunks[len(upsertChunks)-1]
 		for _, c := range upsertChunks {
@@ -250,6 +246,14 @@ const (
 	ringColumns = "(slot, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
 )
 
+// columns is how many values a row of the tier takes.
+func (t tier) columns() int {
+	if t.ring > 0 {
+		return strings.Count(ringColumns, ",") + 1
+	}
+	return strings.Count(tierColumns, ",") + 1
+}
+
 // upsertSQL is the statement that adds rows buckets' sums into tier t.
 //
 // In the coarse tiers a bucket's sums add into its row. In a ring a bucket
@@ -273,7 +277,7 @@ func upsertSQL(t tier, rows int) string {
 		t = excluded.t
 	WHERE excluded.t >= t`
 	}
-	row := "(?" + strings.Repeat(", ?", strings.Count(cols, ",")) + ")"
+	row := "(?" + strings.Repeat(", ?", t.columns()-1) + ")"
 	values := row + strings.Repeat(", "+row, rows-1)
 	return "INSERT INTO " + t.table + " " + cols + " VALUES " + values +
 		" ON CONFLICT " + conflict + " DO UPDATE SET" + set
