@@ -33,15 +33,20 @@ type Counters struct {
 // interfaces. Malformed lines are an error: a half-parsed reading would be
 // taken for a counter reset.
 func ParseNetDev(data []byte, keep func(name string) bool) ([]Counters, error) {
-	return appendNetDev(nil, data, func(b []byte) (string, bool) {
+	cs, err := appendNetDev(nil, data, func(b []byte) (string, bool) {
 		name := string(b)
 		return name, keep == nil || keep(name)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return cs, nil
 }
 
 // appendNetDev parses /proc/net/dev into dst. name turns a line's interface
 // name into a string and says whether to keep the line; the poll reuses
-// its strings from one second to the next.
+// its strings from one second to the next. On error the lines parsed so far
+// are in the result, which the caller must not use as a reading.
 func appendNetDev(dst []Counters, data []byte, name func([]byte) (string, bool)) ([]Counters, error) {
 	for lineNo := 0; len(data) > 0; lineNo++ {
 		var line []byte
