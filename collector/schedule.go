@@ -90,11 +90,11 @@ func midSlot(now time.Time, interval time.Duration) time.Time {
 	return time.UnixMilli(next)
 }
 
-// untilMidSlot is how long to wait from now for the next mid-slot at least
-// a quarter interval away: a timer that fires a hair before the middle of
-// a slot (the wall clock slewed) must not run the job twice in that slot.
-func untilMidSlot(now time.Time, interval time.Duration) time.Duration {
-	return midSlot(now.Add(interval/4), interval).Sub(now)
+// nextMidSlot is the next mid-slot at least a quarter interval after now:
+// a timer that fires a hair before the middle of a slot (the wall clock
+// slewed) must not run the job twice in that slot.
+func nextMidSlot(now time.Time, interval time.Duration) time.Time {
+	return midSlot(now.Add(interval/4), interval)
 }
 
 // runMidSlot runs fn mid-slot until ctx ends. Runs are sequential, so a run

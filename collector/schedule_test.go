@@ -52,8 +52,8 @@ func TestUntilMidSlot(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			now, _ := time.Parse(time.RFC3339Nano, tc.now)
-			if got := untilMidSlot(now, tc.interval); got != tc.want {
-				t.Errorf("untilMidSlot(%s, %s) = %s, want %s", tc.now, tc.interval, got, tc.want)
+			if got := nextMidSlot(now, tc.interval).Sub(now); got != tc.want {
+				t.Errorf("nextMidSlot(%s, %s) is %s away, want %s", tc.now, tc.interval, got, tc.want)
 			}
 		})
 	}

@@ -81,7 +81,7 @@ func (w *slotWaiter) wait() bool {
 // arm sets the timer to the first mid-slot at least a quarter interval
 // away, repeating every interval.
 func (w *slotWaiter) arm() error {
-	next := midSlot(time.Now().Add(w.interval/4), w.interval)
+	next := nextMidSlot(time.Now(), w.interval)
 	spec := unix.ItimerSpec{
 		Interval: unix.NsecToTimespec(int64(w.interval)),
 		Value:    unix.NsecToTimespec(next.UnixNano()),

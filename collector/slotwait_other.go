@@ -21,7 +21,8 @@ func newSlotWaiter(interval time.Duration) (*slotWaiter, error) {
 // wait returns at the next mid-slot; false once close has been called. It
 // plans from the wall clock every time, so a clock step never stalls it.
 func (w *slotWaiter) wait() bool {
-	w.t.Reset(untilMidSlot(time.Now(), w.interval))
+	now := time.Now()
+	w.t.Reset(nextMidSlot(now, w.interval).Sub(now))
 	select {
 	case <-w.t.C:
 		return true
