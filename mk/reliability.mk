@@ -21,7 +21,8 @@ FUZZ_TARGETS := \
 	collector:FuzzParseNetDev collector:FuzzParseRouteIPv4 collector:FuzzParseRouteIPv6 \
 	collector:FuzzCounterDelta collector:FuzzTracker \
 	app:FuzzParseDuration app:FuzzParseTrafficRequest app:FuzzParseConfig \
-	app:FuzzValidateSettings app:FuzzJSONBody app:FuzzTrafficQuery
+	app:FuzzValidateSettings app:FuzzJSONBody app:FuzzTrafficQuery \
+	storage:FuzzRawRowUnpack
 
 # govulncheck at a pinned version, against a pinned snapshot of the Go
 # vulnerability database. The machines reach no vulnerability service, but

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -139,10 +140,10 @@ func BenchmarkWriteHour(b *testing.B) {
 	}
 }
 
-// BenchmarkTierSize measures what one row costs on disk in each tier, from
+// BenchmarkTierSize measures what one bucket costs on disk in each tier, from
 // SQLite's own page accounting (the dbstat table): rows are written the way
 // flushes write them, each tier separately, with values sized like a busy
-// home-lab link's over that tier's bucket. The op is writing 10,000 rows.
+// home-lab link's over that tier's bucket. The op is writing 10,000 buckets.
 // The no-peaks variants show what the peak columns cost.
 // The tier's bucket and retention are reported too (keep-days 0: forever),
 // so bench/table can work out the database size per interface-year.
@@ -156,8 +157,9 @@ func BenchmarkTierSize(b *testing.B) {
 	for _, t := range tiers {
 		variants = append(variants, variant{t, false})
 	}
-	// What the peak columns cost: the same rows with peaks of 0, which
-	// SQLite stores in no bytes at all.
+	// What the peaks cost: the same rows with peaks that carry nothing, 0
+	// in a row of columns (SQLite stores it in no bytes) and the bucket's
+	// bytes in a packed row (stored as their difference, 0).
 	variants = append(variants, variant{tiers[0], true}, variant{tiers[len(tiers)-1], true})
 	for _, v := range variants {
 		t := v.t
@@ -178,6 +180,9 @@ func BenchmarkTierSize(b *testing.B) {
 				if v.noPeaks {
 					for i := range batch {
 						batch[i].RxPeak, batch[i].TxPeak = 0, 0
+						if t.ring > 0 {
+							batch[i].RxPeak, batch[i].TxPeak = batch[i].RxBytes, batch[i].TxBytes
+						}
 					}
 				}
 				tx, err := s.w.BeginTx(ctx, nil)
@@ -198,22 +203,46 @@ func BenchmarkTierSize(b *testing.B) {
 				rows += len(batch)
 			}
 			// A ring overwrites its rows once it is full, so bytes are
-			// divided by the rows the table holds, not the rows written.
+			// divided by the buckets the table holds, not those written.
 			var bytes, held int64
 			if err := s.w.QueryRowContext(ctx, "SELECT sum(pgsize) FROM dbstat WHERE name = ?", t.table).Scan(&bytes); err != nil {
 				b.Fatal(err)
 			}
-			if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM "+t.table).Scan(&held); err != nil {
+			if t.ring > 0 {
+				held = heldSeconds(b, s, t)
+			} else if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM "+t.table).Scan(&held); err != nil {
 				b.Fatal(err)
 			}
 			if held > int64(rows) {
-				b.Fatalf("%s holds %d rows, %d were written", t.table, held, rows)
+				b.Fatalf("%s holds %d buckets, %d were written", t.table, held, rows)
 			}
-			b.ReportMetric(float64(bytes)/float64(held), "B/row")
+			b.ReportMetric(float64(bytes)/float64(held), "B/bucket")
 			b.ReportMetric(float64(t.bucket), "bucket-s")
 			b.ReportMetric(t.keep.Hours()/24, "keep-days")
 		})
 	}
+}
+
+// heldSeconds counts the seconds a ring tier's packed rows hold.
+func heldSeconds(b *testing.B, s *Storage, t tier) int64 {
+	rows, err := s.w.Query("SELECT secs FROM " + t.table)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var packed []byte
+		var row RawRow
+		if err := rows.Scan(&packed); err != nil {
+			b.Fatal(err)
+		}
+		if err := row.Unpack(packed); err != nil {
+			b.Fatal(err)
+		}
+		n += int64(bits.OnesCount64(row.Present))
+	}
+	return n
 }
 
 func openBenchStorage(b *testing.B) *Storage {

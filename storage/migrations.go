@@ -1,12 +1,24 @@
 package storage
 
+import (
+	"context"
+	"database/sql"
+)
+
+// migration is one step of the schema: SQL, or Go for a change SQL alone
+// cannot make.
+type migration struct {
+	sql string
+	fn  func(ctx context.Context, tx *sql.Tx) error
+}
+
 // migrations is the schema history, oldest first. The schema version is the
 // number applied, kept in PRAGMA user_version; each runs in its own
 // transaction together with the version bump. Never edit a released entry:
 // append a new one.
-var migrations = []string{
+var migrations = []migration{
 	// 1: interfaces, rollup tiers, settings, counter checkpoints.
-	`
+	{sql: `
 CREATE TABLE interfaces (
 	id         INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL UNIQUE,
@@ -44,13 +56,13 @@ CREATE TABLE checkpoints (
 	rx_errs  INTEGER NOT NULL, tx_errs INTEGER NOT NULL,
 	rx_drops INTEGER NOT NULL, tx_drops INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
-`,
+`},
 	// 2: the raw tier becomes a ring of 86,400 one-second slots. Rows are
 	// overwritten a day later instead of inserted at one end of the b-tree
 	// and deleted at the other, which wrote every emptied page twice (WAL
 	// and checkpoint) and was most of the daemon's disk writes. t stays in
 	// each row so a query can tell today's second from yesterday's.
-	`
+	{sql: `
 CREATE TABLE traffic_ring (
 	slot INTEGER NOT NULL, iface INTEGER NOT NULL REFERENCES interfaces(id),
 	t INTEGER NOT NULL,
@@ -68,5 +80,69 @@ INSERT INTO traffic_ring (slot, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_
 		rx_peak = excluded.rx_peak, tx_peak = excluded.tx_peak;
 DROP TABLE traffic_raw;
 ALTER TABLE traffic_ring RENAME TO traffic_raw;
-`,
+`},
+	// 3: the raw tier packs a minute's seconds into a row (packed.go), in a
+	// ring of a day and a minute of rows.
+	{fn: packRawTier},
+}
+
+// packRawTier moves the one-second rows of migration 2's ring into packed
+// rows of a minute each. Its sizes are written out rather than taken from
+// tiers, which may change after it.
+func packRawTier(ctx context.Context, tx *sql.Tx) error {
+	const span, ring = 60, 24*60 + 1
+	if _, err := tx.ExecContext(ctx, `
+CREATE TABLE traffic_packed (
+	slot INTEGER NOT NULL, iface INTEGER NOT NULL REFERENCES interfaces(id),
+	t INTEGER NOT NULL, -- the minute's start, unix seconds
+	secs BLOB NOT NULL, -- its one-second buckets, packed
+	PRIMARY KEY (slot, iface)
+) STRICT, WITHOUT ROWID`); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak FROM traffic_raw ORDER BY iface, t`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var row RawRow
+	var iface, minute int64 = 0, -1
+	var buf []byte
+	// Rows come oldest first, so of two minutes that share a slot the
+	// newer replaces the older.
+	write := func() error {
+		if row.Present == 0 {
+			return nil
+		}
+		buf = row.Pack(buf[:0])
+		_, err := tx.ExecContext(ctx, `INSERT INTO traffic_packed (slot, iface, t, secs) VALUES (?, ?, ?, ?)
+			ON CONFLICT (slot, iface) DO UPDATE SET t = excluded.t, secs = excluded.secs`,
+			mod(minute/span, ring), iface, minute, buf)
+		row = RawRow{}
+		return err
+	}
+	for rows.Next() {
+		var id, t int64
+		var v RawSecond
+		if err := rows.Scan(&id, &t, &v.Rx, &v.Tx, &v.RxPkts, &v.TxPkts, &v.RxPeak, &v.TxPeak); err != nil {
+			return err
+		}
+		if m := t - mod(t, span); id != iface || m != minute {
+			if err := write(); err != nil {
+				return err
+			}
+			iface, minute = id, m
+		}
+		i := t - minute
+		row.Present |= 1 << i
+		row.Seconds[i] = v
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DROP TABLE traffic_raw; ALTER TABLE traffic_packed RENAME TO traffic_raw`)
+	return err
 }

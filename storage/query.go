@@ -3,7 +3,9 @@ package storage
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -168,6 +170,9 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 	if len(names) == 0 {
 		return nil
 	}
+	if t.ring > 0 {
+		return s.queryRing(ctx, t, q, starts, names, add)
+	}
 	first, last := starts[0], starts[len(starts)-1]
 	var index string
 	var args []int64 // in the order of the placeholders: index, range, ids
@@ -188,11 +193,6 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 		cols, group = "rx, tx, rx_peak, tx_peak", "" // one row per bucket already
 	}
 	where := " WHERE t >= ? AND t < ? AND iface IN (" + strings.Join(ids, ",") + ")"
-	if t.ring > 0 {
-		cond, slots := t.slotWhere(first, last)
-		where += cond
-		args = append(args, slots...)
-	}
 	// The interface and the bucket index come back packed in one column k:
 	// the driver takes two mutex round trips per column read, the largest
 	// cost of a query returning thousands of rows.
@@ -204,6 +204,61 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 		add(id, int(b), Bucket{Rx: uint64(v[1]), Tx: uint64(v[2]), RxPeak: uint64(v[3]), TxPeak: uint64(v[4])})
 	})
 	if err != nil {
+		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
+	}
+	return nil
+}
+
+// queryRing adds the seconds of a ring tier's packed rows (see packed.go)
+// that fall in the query's buckets. The rows are unpacked here rather than
+// summed inside SQLite; a ring holds about a day of minutes per interface.
+func (s *Storage) queryRing(ctx context.Context, t tier, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
+	first, last := starts[0], starts[len(starts)-1]
+	args := []any{t.rowStart(first), last}
+	ids := make([]string, 0, len(names))
+	for id := range names {
+		ids = append(ids, "?")
+		args = append(args, id)
+	}
+	cond, slots := t.slotWhere(first, last)
+	for _, v := range slots {
+		args = append(args, v)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT iface, t, secs FROM "+t.table+
+		" WHERE t >= ? AND t < ? AND iface IN ("+strings.Join(ids, ",")+")"+cond, args...)
+	if err != nil {
+		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
+	}
+	defer rows.Close()
+	g := int64(q.Group / time.Second)
+	var row RawRow
+	for rows.Next() {
+		var id, rowT int64
+		var packed sql.RawBytes
+		if err := rows.Scan(&id, &rowT, &packed); err != nil {
+			return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
+		}
+		if err := row.Unpack(packed); err != nil {
+			return fmt.Errorf("storage: query %s: %w", t.table, describeRawRow(names[id], rowT, err))
+		}
+		for p := row.Present; p != 0; p &= p - 1 {
+			i := bits.TrailingZeros64(p)
+			sec := rowT + int64(i)
+			if sec < first || sec >= last {
+				continue
+			}
+			var b int
+			if Calendar(q.Group) {
+				b, _ = slices.BinarySearch(starts, sec+1)
+				b--
+			} else {
+				b = int((sec - first) / g)
+			}
+			v := &row.Seconds[i]
+			add(id, b, Bucket{Rx: v.Rx, Tx: v.Tx, RxPeak: v.RxPeak, TxPeak: v.TxPeak})
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
 	}
 	return nil

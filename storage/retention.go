@@ -48,8 +48,11 @@ func (s *Storage) pruneRing(ctx context.Context, t tier, end int64) (int64, erro
 	from := s.ringPruned
 	s.mu.Unlock()
 	if from == 0 || from > end {
-		from = end - t.ring*t.bucket
+		from = end - t.ring*t.span
 	}
+	// Only whole rows before end go: a row's seconds are kept or dropped
+	// together.
+	end = t.rowStart(end)
 	cond, slots := t.slotWhere(from, end)
 	args := []any{end}
 	for _, v := range slots {

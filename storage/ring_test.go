@@ -2,27 +2,32 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 )
 
+// ringSpan is how long the raw ring holds: a slot is reused this much later.
+var ringSpan = time.Duration(tiers[0].ring*tiers[0].span) * time.Second
+
 func TestSlotRanges(t *testing.T) {
 	raw := tiers[0]
-	day := int64(86400)
-	base := 100 * day // a UTC midnight: slot 0
+	m, ring := raw.span, raw.ring
+	base := 1000 * ring * m // slot 0
 	tests := []struct {
 		name     string
 		from, to int64
 		want     [2][2]int64
 	}{
-		{"inside the ring", base + 10, base + 20, [2][2]int64{{10, 20}, {0, 0}}},
-		{"ends at the ring's end", base - 5, base, [2][2]int64{{day - 5, day}, {0, 0}}},
-		{"wraps", base - 5, base + 3, [2][2]int64{{day - 5, day}, {0, 3}}},
-		{"a whole day", base + 7, base + 7 + day, [2][2]int64{{0, day}, {0, 0}}},
-		{"more than a day", base, base + 3*day, [2][2]int64{{0, day}, {0, 0}}},
-		{"empty", base + 9, base + 9, [2][2]int64{{9, 9}, {0, 0}}},
+		{"inside the ring", base + 10*m, base + 20*m, [2][2]int64{{10, 20}, {0, 0}}},
+		{"parts of minutes count whole", base + 10*m + 5, base + 20*m + 1, [2][2]int64{{10, 21}, {0, 0}}},
+		{"ends at the ring's end", base - 5*m, base, [2][2]int64{{ring - 5, ring}, {0, 0}}},
+		{"wraps", base - 5*m, base + 3*m, [2][2]int64{{ring - 5, ring}, {0, 3}}},
+		{"a whole ring", base + 7*m, base + 7*m + ring*m, [2][2]int64{{0, ring}, {0, 0}}},
+		{"more than a ring", base, base + 3*ring*m, [2][2]int64{{0, ring}, {0, 0}}},
+		{"empty", base + 9*m, base + 9*m, [2][2]int64{{9, 9}, {0, 0}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -33,21 +38,30 @@ func TestSlotRanges(t *testing.T) {
 	}
 }
 
-// rawRows returns the raw tier's rows of iface as t → rx.
+// rawRows returns the raw tier's seconds of iface as t → rx.
 func rawRows(t *testing.T, s *Storage, iface string) map[int64]int64 {
 	t.Helper()
-	rows, err := s.r.Query(`SELECT r.t, r.rx FROM traffic_raw r JOIN interfaces i ON i.id = r.iface WHERE i.name = ?`, iface)
+	rows, err := s.r.Query(`SELECT r.t, r.secs FROM traffic_raw r JOIN interfaces i ON i.id = r.iface WHERE i.name = ?`, iface)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	out := map[int64]int64{}
 	for rows.Next() {
-		var ts, rx int64
-		if err := rows.Scan(&ts, &rx); err != nil {
+		var ts int64
+		var packed []byte
+		if err := rows.Scan(&ts, &packed); err != nil {
 			t.Fatal(err)
 		}
-		out[ts] = rx
+		var row RawRow
+		if err := row.Unpack(packed); err != nil {
+			t.Fatalf("row at %d: %v", ts, err)
+		}
+		for i := range 60 {
+			if row.Present&(1<<i) != 0 {
+				out[ts+int64(i)] = int64(row.Seconds[i].Rx)
+			}
+		}
 	}
 	return out
 }
@@ -64,17 +78,25 @@ func TestRingSlotKeepsNewestSecond(t *testing.T) {
 			{{Interface: "eth0", Time: now, RxBytes: 5}},
 			{{Interface: "eth0", Time: now.Add(300 * time.Millisecond), RxBytes: 7}},
 		}, map[int64]int64{now.Unix(): 12}},
-		{"a day later replaces", [][]Record{
+		{"a minute's seconds from two flushes", [][]Record{
+			{{Interface: "eth0", Time: now, RxBytes: 5}, {Interface: "eth0", Time: now.Add(time.Second), RxBytes: 6}},
+			{{Interface: "eth0", Time: now.Add(59 * time.Second), RxBytes: 7}},
+		}, map[int64]int64{now.Unix(): 5, now.Unix() + 1: 6, now.Unix() + 59: 7}},
+		{"a day later is kept beside it", [][]Record{
 			{{Interface: "eth0", Time: now, RxBytes: 5}},
 			{{Interface: "eth0", Time: now.Add(24 * time.Hour), RxBytes: 7}},
-		}, map[int64]int64{now.Add(24 * time.Hour).Unix(): 7}},
-		{"a day older is left out", [][]Record{
+		}, map[int64]int64{now.Unix(): 5, now.Add(24 * time.Hour).Unix(): 7}},
+		{"a ring later replaces", [][]Record{
+			{{Interface: "eth0", Time: now, RxBytes: 5}, {Interface: "eth0", Time: now.Add(time.Second), RxBytes: 6}},
+			{{Interface: "eth0", Time: now.Add(ringSpan), RxBytes: 7}},
+		}, map[int64]int64{now.Add(ringSpan).Unix(): 7}},
+		{"a ring older is left out", [][]Record{
 			{{Interface: "eth0", Time: now, RxBytes: 5}},
-			{{Interface: "eth0", Time: now.Add(-24 * time.Hour), RxBytes: 7}},
+			{{Interface: "eth0", Time: now.Add(-ringSpan), RxBytes: 7}},
 		}, map[int64]int64{now.Unix(): 5}},
 		{"within one flush the newest wins", [][]Record{
-			{{Interface: "eth0", Time: now, RxBytes: 5}, {Interface: "eth0", Time: now.Add(24 * time.Hour), RxBytes: 7}},
-		}, map[int64]int64{now.Add(24 * time.Hour).Unix(): 7}},
+			{{Interface: "eth0", Time: now.Add(ringSpan), RxBytes: 7}, {Interface: "eth0", Time: now, RxBytes: 5}},
+		}, map[int64]int64{now.Add(ringSpan).Unix(): 7}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,18 +116,19 @@ func TestRingSlotKeepsNewestSecond(t *testing.T) {
 }
 
 // TestRingQueryAcrossItsEnd asks the raw tier for windows that wrap around
-// the ring's last slot while yesterday's rows still fill the other slots:
+// the ring's last slot while older rows still fill the other slots:
 // totals must be today's, to the byte.
 func TestRingQueryAcrossItsEnd(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	midnight := time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC) // slot 0
-	start := midnight.Add(-30 * time.Minute)
-	synth(s, start.Add(-24*time.Hour), 3600, "eth0") // yesterday's, to be overwritten
+	ringSecs := int64(ringSpan / time.Second)
+	edge := time.Unix(time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC).Unix()/ringSecs*ringSecs, 0) // slot 0
+	start := edge.Add(-30 * time.Minute)
+	synth(s, start.Add(-ringSpan), 3600, "eth0") // a ring ago, to be overwritten
 	if err := s.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := synth(s, start, 2400, "eth0") // 40 minutes from 23:30, half flushed
+	want := synth(s, start, 2400, "eth0") // 40 minutes across the edge
 	if err := s.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +157,8 @@ func TestRingPruneDeletesOnlyUnwrittenSlots(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	now := time.Date(2026, 6, 2, 12, 0, 0, 0, time.UTC)
-	// Polls every 10 s keep the test quick: two days for eth0, so its
-	// second day overwrites the first; one day for eth1 ending two days
+	// Polls every 10 s keep the test quick: two days for eth0, so the ring
+	// holds its last day and a minute; one day for eth1 ending two days
 	// ago, past the cutoff and never overwritten.
 	const step = 10 * time.Second
 	poll := func(iface string, from time.Time, n int) {
@@ -147,26 +170,27 @@ func TestRingPruneDeletesOnlyUnwrittenSlots(t *testing.T) {
 		}
 	}
 	perDay := int(24 * time.Hour / step)
-	poll("eth0", now.Add(-48*time.Hour), perDay)
-	poll("eth0", now.Add(-24*time.Hour), perDay)
+	poll("eth0", now.Add(-48*time.Hour), 2*perDay)
 	poll("eth1", now.Add(-72*time.Hour), perDay)
 	if _, err := s.Prune(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rawRows(t, s, "eth0")); n != perDay {
-		t.Errorf("eth0: %d raw rows, want the last day's %d", n, perDay)
+	inRing := int(ringSpan / step)
+	if n := len(rawRows(t, s, "eth0")); n != inRing {
+		t.Errorf("eth0: %d seconds in the raw tier, want the ring's %d", n, inRing)
 	}
 	if n := len(rawRows(t, s, "eth1")); n != 0 {
-		t.Errorf("eth1: %d raw rows left, want none", n)
+		t.Errorf("eth1: %d seconds left, want none", n)
 	}
 	// An hour later, with eth0 stopped: the next run only looks at the hour
-	// that passed, which is still in the kept day plus the flush allowance.
-	if n, err := s.Prune(ctx, now.Add(time.Hour)); err != nil || n != 0 {
-		t.Errorf("second prune: %d rows, %v; want 0", n, err)
+	// that passed, which holds the one minute the ring keeps beyond the
+	// day and the flush allowance.
+	if n, err := s.Prune(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+		t.Errorf("second prune: %d rows, %v; want 1", n, err)
 	}
 	// Hourly runs from then on delete, hour by hour, the rows that have
 	// passed the cutoff and the allowance: by 13 hours later, eth0's first
-	// twelve hours.
+	// twelve hours, a row per minute.
 	var deleted int64
 	for h := 2; h <= 13; h++ {
 		n, err := s.Prune(ctx, now.Add(time.Duration(h)*time.Hour))
@@ -175,25 +199,20 @@ func TestRingPruneDeletesOnlyUnwrittenSlots(t *testing.T) {
 		}
 		deleted += n
 	}
-	if left := len(rawRows(t, s, "eth0")); deleted != int64(perDay/2) || left != perDay/2 {
-		t.Errorf("hourly prunes deleted %d rows and left %d, want %d and %d", deleted, left, perDay/2, perDay/2)
+	if left := len(rawRows(t, s, "eth0")); deleted != 12*60 || left != perDay/2 {
+		t.Errorf("hourly prunes deleted %d rows and left %d seconds, want %d and %d", deleted, left, 12*60, perDay/2)
 	}
 }
 
 // TestMigrationToRingKeepsRawRows opens a version-1 database, whose raw
 // tier grows at one end and shrinks at the other, and checks that the
-// newest row of every second survives the move into the ring.
+// newest row of every second survives the moves into the ring and into
+// packed rows.
 func TestMigrationToRingKeepsRawRows(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "netpulse.db")
-	if err := create(ctx, path); err != nil {
-		t.Fatal(err)
-	}
-	db, err := openDB(path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{migrations[0], fmt.Sprintf("PRAGMA application_id = %d", applicationID), "PRAGMA user_version = 1",
+	db := oldDatabase(t, path, 1)
+	for _, q := range []string{
 		`INSERT INTO interfaces (id, name, first_seen) VALUES (1, 'eth0', 0)`,
 		// Two rows 24 h apart share a slot; the newer must stay.
 		`INSERT INTO traffic_raw VALUES (1780000000, 1, 10, 1, 0, 0, 10, 1), (1780086400, 1, 20, 2, 0, 0, 20, 2), (1780086401, 1, 30, 3, 0, 0, 30, 3)`,
@@ -212,9 +231,102 @@ func TestMigrationToRingKeepsRawRows(t *testing.T) {
 	if got := rawRows(t, s, "eth0"); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("raw rows after migration %v, want %v", got, want)
 	}
-	var slot int64
-	s.r.QueryRow(`SELECT slot FROM traffic_raw WHERE t = 1780086401`).Scan(&slot)
-	if slot != 1780086401%86400 {
-		t.Errorf("slot %d, want %d", slot, 1780086401%86400)
+	var slot, minute int64
+	if err := s.r.QueryRow(`SELECT slot, t FROM traffic_raw`).Scan(&slot, &minute); err != nil {
+		t.Fatal(err)
 	}
+	if minute != 1780086360 || slot != tiers[0].slot(minute) {
+		t.Errorf("row at %d in slot %d, want 1780086360 in slot %d", minute, slot, tiers[0].slot(1780086360))
+	}
+}
+
+// TestMigrationToPackedRowsKeepsEverySecond opens a version-2 database,
+// whose ring holds a row per second, and checks that every field of every
+// second survives the move into packed rows; of two minutes that now share
+// a slot, the newer stays.
+func TestMigrationToPackedRowsKeepsEverySecond(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "netpulse.db")
+	db := oldDatabase(t, path, 2)
+	if _, err := db.Exec(`INSERT INTO interfaces (id, name, first_seen) VALUES (1, 'eth0', 0), (2, 'wlan0', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC).Unix()
+	type second struct {
+		iface int64
+		t     int64
+		v     RawSecond
+	}
+	var seconds []second
+	for i := range int64(150) { // two and a half minutes of eth0
+		seconds = append(seconds, second{1, base + i, RawSecond{Rx: 1000 + uint64(i), Tx: 7 * uint64(i), RxPkts: uint64(i), TxPkts: 3, RxPeak: 1000 + 2*uint64(i), TxPeak: 0}})
+	}
+	// wlan0: a second a ring before one a day ago; only the later stays.
+	ringSecs := int64(ringSpan / time.Second)
+	seconds = append(seconds, second{2, base - 86400 - ringSecs, RawSecond{Rx: 1, Tx: 1}}, second{2, base - 86400, RawSecond{Rx: 2, Tx: 2, RxPeak: 2, TxPeak: 2}})
+	for _, x := range seconds {
+		_, err := db.Exec(`INSERT INTO traffic_raw VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, mod(x.t, 86400), x.iface, x.t,
+			x.v.Rx, x.v.Tx, x.v.RxPkts, x.v.TxPkts, x.v.RxPeak, x.v.TxPeak)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := map[[2]int64]RawSecond{}
+	rows, err := s.r.Query(`SELECT iface, t, secs FROM traffic_raw`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var iface, ts int64
+		var packed []byte
+		var row RawRow
+		if err := rows.Scan(&iface, &ts, &packed); err != nil {
+			t.Fatal(err)
+		}
+		if err := row.Unpack(packed); err != nil {
+			t.Fatal(err)
+		}
+		for i := range int64(60) {
+			if row.Present&(1<<i) != 0 {
+				got[[2]int64{iface, ts + i}] = row.Seconds[i]
+			}
+		}
+	}
+	want := map[[2]int64]RawSecond{}
+	for _, x := range seconds[:150] {
+		want[[2]int64{1, x.t}] = x.v
+	}
+	want[[2]int64{2, base - 86400}] = seconds[151].v
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("seconds after migration:\n%v\nwant\n%v", got, want)
+	}
+}
+
+// oldDatabase creates a database at path with the schema of an earlier
+// version, made by that version's migrations, and returns it open.
+func oldDatabase(t *testing.T, path string, version int) *sql.DB {
+	t.Helper()
+	if err := create(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := openDB(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations[:version] {
+		if _, err := db.Exec(m.sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, version)); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

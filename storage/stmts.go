@@ -18,7 +18,8 @@ type stmtCache struct {
 	m  map[stmtKey]*sql.Stmt
 }
 
-// stmtKey names a statement: the table it writes and how many rows.
+// stmtKey names a statement: the table it writes and how many rows (0:
+// the statement reading a ring's row).
 type stmtKey struct {
 	table string
 	rows  int
@@ -51,7 +52,7 @@ func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, k stmtKey) (*sql.Stmt,
 	st, ok := c.m[k]
 	c.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("no statement prepared to write %d rows into %s", k.rows, k.table)
+		return nil, fmt.Errorf("no statement prepared for %d rows of %s", k.rows, k.table)
 	}
 	return tx.StmtContext(ctx, st), nil
 }

@@ -306,20 +306,29 @@ func (s *Storage) applyMigration(ctx context.Context, v int) error {
 		return fmt.Errorf("storage: migrate to version %d: %w", v+1, describe(err))
 	}
 	defer tx.Rollback()
-	stmts := []string{
-		migrations[v],
-		fmt.Sprintf("PRAGMA application_id = %d", applicationID),
-		fmt.Sprintf("PRAGMA user_version = %d", v+1),
+	m := migrations[v]
+	err = execNonEmpty(ctx, tx, m.sql)
+	if err == nil && m.fn != nil {
+		err = m.fn(ctx, tx)
 	}
-	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("storage: migrate to version %d: %w", v+1, describe(err))
-		}
+	if err == nil {
+		err = execNonEmpty(ctx, tx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, v+1))
+	}
+	if err != nil {
+		return fmt.Errorf("storage: migrate to version %d: %w", v+1, describe(err))
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: migrate to version %d: %w", v+1, describe(err))
 	}
 	return nil
+}
+
+func execNonEmpty(ctx context.Context, tx *sql.Tx, q string) error {
+	if q == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, q)
+	return err
 }
 
 // Close closes the database. Call Flush first to keep pending samples.

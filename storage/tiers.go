@@ -7,10 +7,14 @@ type tier struct {
 	table  string
 	bucket int64         // seconds
 	keep   time.Duration // 0: forever
-	// ring is the number of slots when the tier is a ring: a row per slot
-	// (t mod ring), overwritten in place a ring later, so the tier keeps a
-	// fixed size without deleting rows (see migration 2).
+	// ring is the number of slots when the tier is a ring: a row per slot,
+	// overwritten in place a ring later, so the tier keeps a fixed size
+	// without deleting rows (see migration 2).
 	ring int64
+	// span is how many seconds one row of a ring holds. The raw tier packs
+	// a minute of one-second buckets into a row (see packed.go): a flush
+	// then writes one row per interface and minute instead of sixty.
+	span int64
 }
 
 // tiers, finest first. Every flush adds into all of them, so a query of any
@@ -20,26 +24,33 @@ type tier struct {
 //
 // Retention follows what can be asked for: a query has at most 10,000
 // buckets and the dashboard at most ~1,500 points, so second-level groups
-// only ever cover hours and minute groups days. At 1 s polling a row costs
-// about 35-40 bytes, so one interface needs about 3 MB (raw) + 1.7 MB (1m)
+// only ever cover hours and minute groups days. At 1 s polling a second
+// costs about 14 bytes in the raw tier's packed rows and a row of the other
+// tiers about 40, so one interface needs about 1.2 MB (raw) + 1.7 MB (1m)
 // of fixed space plus 1.8 MB per year of history (15m and 1h). README.md
 // lists these defaults.
 var tiers = []tier{
-	{table: "traffic_raw", bucket: 1, keep: 24 * time.Hour, ring: 86400},
+	// A day and a minute of rows: a row is replaced a whole minute at a
+	// time, so a ring of exactly a day would drop the oldest seconds of a
+	// full day's view a little early.
+	{table: "traffic_raw", bucket: 1, keep: 24 * time.Hour, ring: 24*60 + 1, span: 60},
 	{table: "traffic_1m", bucket: 60, keep: 30 * 24 * time.Hour},
 	{table: "traffic_15m", bucket: 15 * 60, keep: 5 * 366 * 24 * time.Hour},
 	{table: "traffic_1h", bucket: 3600},
 }
 
-// slot is where a bucket lives in a ring tier.
-func (t tier) slot(bucket int64) int64 { return mod(bucket/t.bucket, t.ring) }
+// slot is where the row holding time unix lives in a ring tier.
+func (t tier) slot(unix int64) int64 { return mod(unix/t.span, t.ring) }
 
-// slotRanges returns the slots of a ring tier that hold the buckets in
+// rowStart is the start of the ring row holding time unix.
+func (t tier) rowStart(unix int64) int64 { return unix - mod(unix, t.span) }
+
+// slotRanges returns the slots of a ring tier that hold the times in
 // [from, to), as two ranges [lo, hi) in time order; the second is empty
 // unless the window wraps around the end of the ring.
 func (t tier) slotRanges(from, to int64) [2][2]int64 {
-	first := t.bucketStart(from)
-	n := (to - first + t.bucket - 1) / t.bucket // buckets in the window
+	first := t.rowStart(from)
+	n := (to - first + t.span - 1) / t.span // rows in the window
 	if n >= t.ring {
 		return [2][2]int64{{0, t.ring}, {0, 0}}
 	}

@@ -50,26 +50,17 @@ func TestTiersAgree(t *testing.T) {
 		}
 	}
 	for _, tr := range tiers {
-		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), max(rx_peak), sum(rx_pkts), sum(tx_pkts) FROM ` + tr.table + ` x
-			JOIN interfaces i ON i.id = x.iface GROUP BY i.name`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var name string
-			var rx, tx, peak, rxPkts, txPkts uint64
-			rows.Scan(&name, &rx, &tx, &peak, &rxPkts, &txPkts)
-			if w := want[name]; rx != w[0] || tx != w[1] {
-				t.Errorf("%s %s: want rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], rx, tx)
+		for name, sum := range tierSums(t, s, tr) {
+			if w := want[name]; sum.Rx != w[0] || sum.Tx != w[1] {
+				t.Errorf("%s %s: want rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], sum.Rx, sum.Tx)
 			}
-			if peak == 0 || peak >= 1<<20 {
-				t.Errorf("%s %s: peak %d out of range", tr.table, name, peak)
+			if sum.RxPeak == 0 || sum.RxPeak >= 1<<20 {
+				t.Errorf("%s %s: peak %d out of range", tr.table, name, sum.RxPeak)
 			}
-			if w := wantPkts[name]; rxPkts != w[0] || txPkts != w[1] {
-				t.Errorf("%s %s: want packets rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], rxPkts, txPkts)
+			if w := wantPkts[name]; sum.RxPkts != w[0] || sum.TxPkts != w[1] {
+				t.Errorf("%s %s: want packets rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], sum.RxPkts, sum.TxPkts)
 			}
 		}
-		rows.Close()
 	}
 	var n int
 	s.r.QueryRow("SELECT count(*) FROM traffic_1h").Scan(&n)
@@ -201,11 +192,58 @@ func TestCalendarQuerySumsPerLocalDay(t *testing.T) {
 	}
 }
 
+// tierSums returns the sums (and the highest peak) of each interface's
+// rows in tier tr, unpacking a ring's rows.
+func tierSums(t *testing.T, s *Storage, tr tier) map[string]RawSecond {
+	t.Helper()
+	out := map[string]RawSecond{}
+	if tr.ring == 0 {
+		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), sum(rx_pkts), sum(tx_pkts), max(rx_peak), max(tx_peak) FROM ` + tr.table + ` x
+			JOIN interfaces i ON i.id = x.iface GROUP BY i.name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name string
+			var v RawSecond
+			if err := rows.Scan(&name, &v.Rx, &v.Tx, &v.RxPkts, &v.TxPkts, &v.RxPeak, &v.TxPeak); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = v
+		}
+		return out
+	}
+	rows, err := s.r.Query(`SELECT i.name, x.secs FROM ` + tr.table + ` x JOIN interfaces i ON i.id = x.iface`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var packed []byte
+		var row RawRow
+		if err := rows.Scan(&name, &packed); err != nil {
+			t.Fatal(err)
+		}
+		if err := row.Unpack(packed); err != nil {
+			t.Fatal(err)
+		}
+		v := out[name]
+		for _, w := range row.Seconds {
+			v.merge(w)
+		}
+		out[name] = v
+	}
+	return out
+}
+
 func TestPruneDeletesOnlyExpired(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	ages := []time.Duration{time.Hour, 23 * time.Hour, 25 * time.Hour, 29 * 24 * time.Hour, 31 * 24 * time.Hour, 1900 * 24 * time.Hour}
+	// The raw tier keeps a day, plus an hour for the longest flush interval.
+	ages := []time.Duration{time.Hour, 23 * time.Hour, 26 * time.Hour, 29 * 24 * time.Hour, 31 * 24 * time.Hour, 1900 * 24 * time.Hour}
 	for _, age := range ages {
 		s.Add(Record{Interface: "eth0", Time: now.Add(-age), RxBytes: 1})
 	}

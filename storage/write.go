@@ -1,11 +1,14 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -59,7 +62,14 @@ func (s *Storage) Pending() int {
 // Flush writes the pending records and their checkpoints in one
 // transaction, adding them into every tier. On error nothing is written and
 // the records stay pending for the next try.
+//
+// A flush is not cancelled once begun: it takes milliseconds, and the last
+// one runs as the daemon stops. Its statements run without a cancellable
+// context because the SQLite driver starts a goroutine to watch the context
+// of every statement; those goroutines and the thread wake-ups they caused
+// were most of a flush's CPU time in the daemon (PERFORMANCE.md).
 func (s *Storage) Flush(ctx context.Context) (err error) {
+	ctx = context.WithoutCancel(ctx)
 	restored := false
 	if !s.fileIntact() {
 		if err := s.restore(ctx); err != nil {
@@ -175,36 +185,26 @@ type bucketKey struct {
 	iface string
 }
 
-type bucketSum struct {
-	rx, tx, rxPkts, txPkts, rxPeak, txPeak uint64
-}
-
-func (b *bucketSum) add(r Record) {
-	b.rx += r.RxBytes
-	b.tx += r.TxBytes
-	b.rxPkts += r.RxPackets
-	b.txPkts += r.TxPackets
-	b.rxPeak = max(b.rxPeak, r.RxPeak)
-	b.txPeak = max(b.txPeak, r.TxPeak)
-}
-
 // writeTier adds the batch into one tier: summed in memory first, so a
 // minute of 1-second polls costs one row per interface in the coarse
 // tiers, not sixty. Rows go in as multi-row upserts of upsertChunks rows:
 // a statement per row spent more in database/sql and binding than SQLite
 // spent writing.
 func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
-	sums := map[bucketKey]*bucketSum{}
+	if t.ring > 0 {
+		return s.writeRing(ctx, tx, t, batch, ids)
+	}
+	sums := map[bucketKey]*RawSecond{}
 	var order []bucketKey
 	for _, r := range batch {
 		k := bucketKey{t.bucketStart(r.Time.Unix()), r.Interface}
 		b, ok := sums[k]
 		if !ok {
-			b = &bucketSum{}
+			b = &RawSecond{}
 			sums[k] = b
 			order = append(order, k)
 		}
-		b.add(r)
+		b.merge(sumOf(r))
 	}
 	args := make([]any, 0, min(len(order), upsertChunks[0])*t.columns())
 	for len(order) > 0 {
@@ -218,13 +218,8 @@ func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 		args = args[:0]
 		for _, k := range order[:n] {
 			b := sums[k]
-			if t.ring > 0 {
-				args = append(args, t.slot(k.t), ids[k.iface], k.t)
-			} else {
-				args = append(args, k.t, ids[k.iface])
-			}
-			args = append(args, int64(b.rx), int64(b.tx),
-				int64(b.rxPkts), int64(b.txPkts), int64(b.rxPeak), int64(b.txPeak))
+			args = append(args, k.t, ids[k.iface], int64(b.Rx), int64(b.Tx),
+				int64(b.RxPkts), int64(b.TxPkts), int64(b.RxPeak), int64(b.TxPeak))
 		}
 		st, err := s.stmts.stmt(ctx, tx, stmtKey{t.table, n})
 		if err == nil {
@@ -241,46 +236,91 @@ func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 // upsertChunks are the row counts of the multi-row upserts, largest first.
 var upsertChunks = [...]int{64, 8, 1}
 
-const (
-	tierColumns = "(t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
-	ringColumns = "(slot, iface, t, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
-)
+const tierColumns = "(t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
 
 // columns is how many values a row of the tier takes.
-func (t tier) columns() int {
-	if t.ring > 0 {
-		return strings.Count(ringColumns, ",") + 1
-	}
-	return strings.Count(tierColumns, ",") + 1
-}
+func (t tier) columns() int { return strings.Count(tierColumns, ",") + 1 }
 
-// upsertSQL is the statement that adds rows buckets' sums into tier t.
-//
-// In the coarse tiers a bucket's sums add into its row. In a ring a bucket
-// adds into its slot when the slot holds the same bucket, and replaces the
-// slot's row when that holds an older one; a bucket older than the slot's
-// (written late, after a clock step) is too old for the ring and left out,
-// as retention would have deleted it.
+// upsertSQL is the statement that adds rows buckets' sums into tier t: a
+// bucket's sums add into its row.
 func upsertSQL(t tier, rows int) string {
-	cols, conflict, set := tierColumns, "(t, iface)", `
+	row := "(?" + strings.Repeat(", ?", t.columns()-1) + ")"
+	values := row + strings.Repeat(", "+row, rows-1)
+	return "INSERT INTO " + t.table + " " + tierColumns + " VALUES " + values + `
+	ON CONFLICT (t, iface) DO UPDATE SET
 		rx = rx + excluded.rx, tx = tx + excluded.tx,
 		rx_pkts = rx_pkts + excluded.rx_pkts, tx_pkts = tx_pkts + excluded.tx_pkts,
 		rx_peak = max(rx_peak, excluded.rx_peak), tx_peak = max(tx_peak, excluded.tx_peak)`
-	if t.ring > 0 {
-		cols, conflict, set = ringColumns, "(slot, iface)", `
-		rx = iif(t = excluded.t, rx + excluded.rx, excluded.rx),
-		tx = iif(t = excluded.t, tx + excluded.tx, excluded.tx),
-		rx_pkts = iif(t = excluded.t, rx_pkts + excluded.rx_pkts, excluded.rx_pkts),
-		tx_pkts = iif(t = excluded.t, tx_pkts + excluded.tx_pkts, excluded.tx_pkts),
-		rx_peak = iif(t = excluded.t, max(rx_peak, excluded.rx_peak), excluded.rx_peak),
-		tx_peak = iif(t = excluded.t, max(tx_peak, excluded.tx_peak), excluded.tx_peak),
-		t = excluded.t
-	WHERE excluded.t >= t`
+}
+
+// writeRing adds the batch into a ring tier's packed rows (see packed.go).
+// Each row is read back first, since a flush usually ends inside a minute
+// the next one continues, and written whole. A row holding an older minute
+// is replaced; a minute older than its slot's row (written late, after a
+// clock step) is too old for the ring and left out, as retention would
+// have deleted it.
+func (s *Storage) writeRing(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
+	rows := map[bucketKey]*RawRow{}
+	var order []bucketKey
+	for _, r := range batch {
+		sec := r.Time.Unix()
+		k := bucketKey{t.rowStart(sec), r.Interface}
+		row, ok := rows[k]
+		if !ok {
+			row = &RawRow{}
+			rows[k] = row
+			order = append(order, k)
+		}
+		row.add(sec-k.t, r)
 	}
-	row := "(?" + strings.Repeat(", ?", t.columns()-1) + ")"
-	values := row + strings.Repeat(", "+row, rows-1)
-	return "INSERT INTO " + t.table + " " + cols + " VALUES " + values +
-		" ON CONFLICT " + conflict + " DO UPDATE SET" + set
+	// Oldest first: of two minutes that share a slot, the newer stays.
+	slices.SortStableFunc(order, func(a, b bucketKey) int { return cmp.Compare(a.t, b.t) })
+	read, err := s.stmts.stmt(ctx, tx, readRingKey(t))
+	if err != nil {
+		return fmt.Errorf("storage: flush %s: %w", t.table, err)
+	}
+	write, err := s.stmts.stmt(ctx, tx, stmtKey{t.table, 1})
+	if err != nil {
+		return fmt.Errorf("storage: flush %s: %w", t.table, err)
+	}
+	var stored RawRow
+	var buf []byte
+	for _, k := range order {
+		row, slot, id := rows[k], t.slot(k.t), ids[k.iface]
+		var storedT int64
+		var packed []byte
+		err := read.QueryRowContext(ctx, slot, id).Scan(&storedT, &packed)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
+		case storedT > k.t:
+			continue
+		case storedT == k.t:
+			// A row that cannot be read back is replaced by what this
+			// flush knows, rather than stopping every flush after it.
+			if stored.Unpack(packed) == nil {
+				row.merge(&stored)
+			}
+		}
+		buf = row.Pack(buf[:0])
+		if _, err := write.ExecContext(ctx, slot, id, k.t, buf); err != nil {
+			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
+		}
+	}
+	return nil
+}
+
+// readRingKey names the statement reading one row of a ring tier.
+func readRingKey(t tier) stmtKey { return stmtKey{t.table, 0} }
+
+// ringStatements read and write one packed row of ring tier t.
+func ringStatements(t tier) map[stmtKey]string {
+	return map[stmtKey]string{
+		readRingKey(t): "SELECT t, secs FROM " + t.table + " WHERE slot = ? AND iface = ?",
+		{t.table, 1}: "INSERT INTO " + t.table + " (slot, iface, t, secs) VALUES (?, ?, ?, ?)" +
+			" ON CONFLICT (slot, iface) DO UPDATE SET t = excluded.t, secs = excluded.secs",
+	}
 }
 
 // writeCheckpoints stores, per interface, the counters of its last record in
@@ -316,6 +356,10 @@ const upsertCheckpoint = `
 func flushStatements() map[stmtKey]string {
 	qs := map[stmtKey]string{{"checkpoints", 1}: upsertCheckpoint}
 	for _, t := range tiers {
+		if t.ring > 0 {
+			maps.Copy(qs, ringStatements(t))
+			continue
+		}
 		for _, n := range upsertChunks {
 			qs[stmtKey{t.table, n}] = upsertSQL(t, n)
 		}
@@ -341,12 +385,9 @@ func foldOldest(recs []Record, n int) []Record {
 			continue
 		}
 		f := &out[i]
-		f.RxBytes += r.RxBytes
-		f.TxBytes += r.TxBytes
-		f.RxPackets += r.RxPackets
-		f.TxPackets += r.TxPackets
-		f.RxPeak = max(f.RxPeak, r.RxPeak)
-		f.TxPeak = max(f.TxPeak, r.TxPeak)
+		v := sumOf(*f)
+		v.merge(sumOf(r))
+		f.RxBytes, f.TxBytes, f.RxPackets, f.TxPackets, f.RxPeak, f.TxPeak = v.Rx, v.Tx, v.RxPkts, v.TxPkts, v.RxPeak, v.TxPeak
 		f.Time, f.Counters, f.BootID = r.Time, r.Counters, r.BootID
 	}
 	return append(out, recs[n:]...)

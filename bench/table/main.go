@@ -301,7 +301,7 @@ func dbPerInterfaceYear(b benchmarks) (year, growth float64, detail string, ok b
 	var parts []string
 	for _, t := range []string{"traffic_raw", "traffic_1m", "traffic_15m", "traffic_1h"} {
 		name := "TierSize/" + t
-		perRow, ok1 := b.get(name, "B/row")
+		perRow, ok1 := b.get(name, "B/bucket")
 		bucket, ok2 := b.get(name, "bucket-s")
 		keep, ok3 := b.get(name, "keep-days")
 		if !ok1 || !ok2 || !ok3 {
@@ -320,7 +320,7 @@ func dbPerInterfaceYear(b benchmarks) (year, growth float64, detail string, ok b
 		if keep > 0 {
 			label = fmt.Sprintf("%g d", keep)
 		}
-		parts = append(parts, fmt.Sprintf("%s %.0f B/row, %s", strings.TrimPrefix(t, "traffic_"), perRow, label))
+		parts = append(parts, fmt.Sprintf("%s %.0f B/bucket, %s", strings.TrimPrefix(t, "traffic_"), perRow, label))
 	}
 	return year, growth, strings.Join(parts, "; "), true
 }

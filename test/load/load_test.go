@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netpulse/netpulse/storage"
 	"github.com/netpulse/netpulse/test/reliability/harness"
 )
 
@@ -133,7 +134,7 @@ func TestTrafficQueries(t *testing.T) {
 	elapsed := time.Since(start)
 	gaps := poll()
 	slices.Sort(lat)
-	report(t, "%d clients, %s: %d requests (%.0f/s), %d errors; latency p50 %s p90 %s p99 %s max %s; server RSS peak %d MiB; history %d rows; poll gaps %s",
+	report(t, "%d clients, %s: %d requests (%.0f/s), %d errors; latency p50 %s p90 %s p99 %s max %s; server RSS peak %d MiB; history %d buckets; poll gaps %s",
 		clients, elapsed.Round(time.Second), len(lat), float64(len(lat))/elapsed.Seconds(), len(errs),
 		pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), rss()>>10, rows, gaps)
 	for _, q := range queries {
@@ -179,6 +180,7 @@ func pct(sorted []time.Duration, p int) time.Duration {
 // hours, two years of hours.
 func seedHistory(t *testing.T, path, iface string) int {
 	t.Helper()
+	rows := seedSeconds(t, path, iface, 23*3600)
 	db, err := harness.OpenDB(path, "")
 	if err != nil {
 		t.Fatal(err)
@@ -195,22 +197,15 @@ func seedHistory(t *testing.T, path, iface string) int {
 		ON CONFLICT (name) DO UPDATE SET name = name RETURNING id`, iface, now-2*366*86400).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	rows := 0
 	for _, tier := range []struct {
 		table       string
 		bucket, age int64
 	}{
-		{"traffic_raw", 1, 23 * 3600},
 		{"traffic_1m", 60, 29 * 86400},
 		{"traffic_15m", 900, 365 * 86400},
 		{"traffic_1h", 3600, 730 * 86400},
 	} {
-		// The raw tier is a ring keyed by the second of the day.
-		cols, slot := "t", ""
-		if tier.table == "traffic_raw" {
-			cols, slot = "slot, t", "?1 % 86400, "
-		}
-		stmt, err := tx.Prepare(`INSERT OR IGNORE INTO ` + tier.table + ` (` + cols + `, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak) VALUES (` + slot + `?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`)
+		stmt, err := tx.Prepare(`INSERT OR IGNORE INTO ` + tier.table + ` (t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,6 +223,48 @@ func seedHistory(t *testing.T, path, iface string) int {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// seedSeconds records the last age seconds of iface through the storage
+// API, as polls would, since the raw tier packs its seconds into rows; the
+// coarser tiers get these seconds' sums too. It returns the seconds added.
+func seedSeconds(t *testing.T, path, iface string, age int64) int {
+	t.Helper()
+	ctx := context.Background()
+	st, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// A flush stores its last record's counters as the interface's
+	// checkpoint: keep the one the stopped daemon left, or none.
+	cps, err := st.Checkpoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cp storage.Checkpoint
+	var kept []string
+	for _, c := range cps {
+		kept = append(kept, c.Interface)
+		if c.Interface == iface {
+			cp = c
+		}
+	}
+	now := time.Now().Unix()
+	if cp.Interface != "" {
+		now = cp.Time.Unix()
+	}
+	for b := now - 1 - age; b < now-1; b++ {
+		st.Add(storage.Record{Interface: iface, Time: time.Unix(b, 0), RxBytes: 1000, TxBytes: 250,
+			RxPackets: 1, TxPackets: 0, RxPeak: 2000, TxPeak: 500, Counters: cp.Counters, BootID: cp.BootID})
+	}
+	if err := st.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.KeepCheckpoints(ctx, kept); err != nil {
+		t.Fatal(err)
+	}
+	return int(age)
 }
 
 // pollGaps describes the spacing of polls as the live stream reported them.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netpulse/netpulse/storage"
 	_ "modernc.org/sqlite" // the same pure-Go SQLite netpulse uses
 )
 
@@ -93,7 +94,12 @@ func TierTotals(path, iface string) (map[string][2]uint64, error) {
 	}
 	defer db.Close()
 	out := map[string][2]uint64{}
-	for _, table := range []string{"traffic_raw", "traffic_1m", "traffic_15m", "traffic_1h"} {
+	raw, err := rawTotals(db, iface)
+	if err != nil {
+		return nil, fmt.Errorf("traffic_raw: %w", err)
+	}
+	out["traffic_raw"] = raw
+	for _, table := range []string{"traffic_1m", "traffic_15m", "traffic_1h"} {
 		var rx, tx int64
 		err := db.QueryRowContext(context.Background(), `
 			SELECT coalesce(sum(x.rx), 0), coalesce(sum(x.tx), 0)
@@ -104,6 +110,34 @@ func TierTotals(path, iface string) (map[string][2]uint64, error) {
 		out[table] = [2]uint64{uint64(rx), uint64(tx)}
 	}
 	return out, nil
+}
+
+// rawTotals sums iface's seconds in the raw tier, whose rows each pack a
+// minute of them.
+func rawTotals(db *sql.DB, iface string) ([2]uint64, error) {
+	rows, err := db.QueryContext(context.Background(), `
+		SELECT x.t, x.secs FROM traffic_raw x JOIN interfaces i ON i.id = x.iface WHERE i.name = ?`, iface)
+	if err != nil {
+		return [2]uint64{}, err
+	}
+	defer rows.Close()
+	var sum [2]uint64
+	for rows.Next() {
+		var t int64
+		var packed []byte
+		var row storage.RawRow
+		if err := rows.Scan(&t, &packed); err != nil {
+			return sum, err
+		}
+		if err := row.Unpack(packed); err != nil {
+			return sum, fmt.Errorf("row at %d: %w", t, err)
+		}
+		for _, v := range row.Seconds {
+			sum[0] += v.Rx
+			sum[1] += v.Tx
+		}
+	}
+	return sum, rows.Err()
 }
 
 // ExpectStoredTotals checks a stopped netpulse's database: integrity_check
