@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math/bits"
 	"slices"
 	"sort"
@@ -214,18 +215,9 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 // summed inside SQLite; a ring holds about a day of minutes per interface.
 func (s *Storage) queryRing(ctx context.Context, t tier, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
 	first, last := starts[0], starts[len(starts)-1]
-	args := []any{t.rowStart(first), last}
-	ids := make([]string, 0, len(names))
-	for id := range names {
-		ids = append(ids, "?")
-		args = append(args, id)
-	}
-	cond, slots := t.slotWhere(first, last)
-	for _, v := range slots {
-		args = append(args, v)
-	}
-	rows, err := s.r.QueryContext(ctx, "SELECT iface, t, secs FROM "+t.table+
-		" WHERE t >= ? AND t < ? AND iface IN ("+strings.Join(ids, ",")+")"+cond, args...)
+	cond, idArgs := t.idWhere(slices.Sorted(maps.Keys(names)), first, last)
+	args := append([]any{t.rowStart(first), last}, idArgs...)
+	rows, err := s.r.QueryContext(ctx, "SELECT iface, t, secs FROM "+t.table+" WHERE t >= ? AND t < ?"+cond, args...)
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
 	}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -53,18 +54,41 @@ func (s *Storage) pruneRing(ctx context.Context, t tier, end int64) (int64, erro
 	// Only whole rows before end go: a row's seconds are kept or dropped
 	// together.
 	end = t.rowStart(end)
-	cond, slots := t.slotWhere(from, end)
-	args := []any{end}
-	for _, v := range slots {
-		args = append(args, v)
+	ifaces, err := s.interfaceRowIDs(ctx)
+	if err != nil {
+		return 0, err
 	}
-	n, err := s.exec(ctx, "DELETE FROM "+t.table+" WHERE t < ?"+cond, args...)
-	if err == nil {
-		s.mu.Lock()
-		s.ringPruned = end
-		s.mu.Unlock()
+	var n int64
+	for chunk := range slices.Chunk(ifaces, 200) {
+		cond, idArgs := t.idWhere(chunk, from, end)
+		deleted, err := s.exec(ctx, "DELETE FROM "+t.table+" WHERE t < ?"+cond, append([]any{end}, idArgs...)...)
+		if err != nil {
+			return n, err
+		}
+		n += deleted
 	}
-	return n, err
+	s.mu.Lock()
+	s.ringPruned = end
+	s.mu.Unlock()
+	return n, nil
+}
+
+// interfaceRowIDs returns the row id of every interface ever recorded.
+func (s *Storage) interfaceRowIDs(ctx context.Context) ([]int64, error) {
+	rows, err := s.w.QueryContext(ctx, "SELECT id FROM interfaces ORDER BY id")
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, describe(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, describe(rows.Err())
 }
 
 func (s *Storage) exec(ctx context.Context, query string, args ...any) (int64, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,6 +34,45 @@ func TestSlotRanges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := raw.slotRanges(tc.from, tc.to); got != tc.want {
 				t.Errorf("slotRanges(%d, %d) = %v, want %v", tc.from, tc.to, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRingScansUseKeyRanges checks that the ring's queries and retention
+// read only the key ranges of their interfaces and window, not the table.
+func TestRingScansUseKeyRanges(t *testing.T) {
+	s := openTemp(t)
+	raw := tiers[0]
+	base := 1000 * raw.ring * raw.span
+	for _, tc := range []struct {
+		name     string
+		from, to int64
+	}{
+		{"inside the ring", base + 600, base + 1200},
+		{"wraps", base - 300, base + 300},
+		{"the whole ring", base, base + 2*raw.ring*raw.span},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cond, args := raw.idWhere([]int64{1, 2, 3}, tc.from, tc.to)
+			rows, err := s.r.Query("EXPLAIN QUERY PLAN SELECT iface, t, secs FROM traffic_raw WHERE t >= ? AND t < ?"+cond, append([]any{tc.from, tc.to}, args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			for _, p := range plan {
+				if strings.HasPrefix(p, "SCAN") {
+					t.Errorf("plan scans the table: %q", plan)
+				}
 			}
 		})
 	}
@@ -231,12 +271,13 @@ func TestMigrationToRingKeepsRawRows(t *testing.T) {
 	if got := rawRows(t, s, "eth0"); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("raw rows after migration %v, want %v", got, want)
 	}
-	var slot, minute int64
-	if err := s.r.QueryRow(`SELECT slot, t FROM traffic_raw`).Scan(&slot, &minute); err != nil {
+	var id, minute int64
+	if err := s.r.QueryRow(`SELECT id, t FROM traffic_raw`).Scan(&id, &minute); err != nil {
 		t.Fatal(err)
 	}
-	if minute != 1780086360 || slot != tiers[0].slot(minute) {
-		t.Errorf("row at %d in slot %d, want 1780086360 in slot %d", minute, slot, tiers[0].slot(1780086360))
+	raw := tiers[0]
+	if want := raw.rowID(1, raw.slot(1780086360)); minute != 1780086360 || id != want {
+		t.Errorf("row at %d with id %d, want 1780086360 with id %d", minute, id, want)
 	}
 }
 

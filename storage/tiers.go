@@ -1,6 +1,9 @@
 package storage
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // tier is one rollup table: buckets of a fixed size, kept for a while.
 type tier struct {
@@ -64,19 +67,31 @@ func (t tier) slotRanges(from, to int64) [2][2]int64 {
 	return [2][2]int64{{lo, t.ring}, {0, lo + n - t.ring}}
 }
 
-// slotWhere is the SQL condition that bounds a scan of a ring tier to the
-// slots of [from, to), with its arguments: none for a whole ring, one key
-// range, or two for a window that wraps around the ring's end, later slots
-// first so that rows still come in time order.
-func (t tier) slotWhere(from, to int64) (string, []int64) {
+// rowID is the key of an interface's row in a slot of a ring tier: each
+// interface's rows are one range of keys, in slot order.
+func (t tier) rowID(iface, slot int64) int64 { return iface*t.ring + slot }
+
+// idWhere is the SQL condition that bounds a scan of a ring tier to the
+// rows of the interfaces ifaces that hold times in [from, to), with its
+// arguments: a key range per interface, or two for a window that wraps
+// around the ring's end, later slots first so that rows still come in time
+// order.
+func (t tier) idWhere(ifaces []int64, from, to int64) (string, []any) {
 	r := t.slotRanges(from, to)
-	switch {
-	case r[0] == [2]int64{0, t.ring}:
-		return "", nil
-	case r[1][1] == 0:
-		return " AND slot >= ? AND slot < ?", []int64{r[0][0], r[0][1]}
+	var terms []string
+	var args []any
+	for _, id := range ifaces {
+		for _, sr := range r {
+			if sr[1] > sr[0] {
+				terms = append(terms, "id >= ? AND id < ?")
+				args = append(args, t.rowID(id, sr[0]), t.rowID(id, sr[1]))
+			}
+		}
 	}
-	return " AND (slot >= ? AND slot < ? OR slot >= ? AND slot < ?)", []int64{r[0][0], r[0][1], r[1][0], r[1][1]}
+	if len(terms) == 0 {
+		return " AND false", nil
+	}
+	return " AND (" + strings.Join(terms, " OR ") + ")", args
 }
 
 func (t tier) bucketStart(unix int64) int64 {

@@ -286,10 +286,11 @@ func (s *Storage) writeRing(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 	var stored RawRow
 	var buf []byte
 	for _, k := range order {
-		row, slot, id := rows[k], t.slot(k.t), ids[k.iface]
+		row, iface := rows[k], ids[k.iface]
+		id := t.rowID(iface, t.slot(k.t))
 		var storedT int64
 		var packed []byte
-		err := read.QueryRowContext(ctx, slot, id).Scan(&storedT, &packed)
+		err := read.QueryRowContext(ctx, id).Scan(&storedT, &packed)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
@@ -304,7 +305,7 @@ func (s *Storage) writeRing(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 			}
 		}
 		buf = row.Pack(buf[:0])
-		if _, err := write.ExecContext(ctx, slot, id, k.t, buf); err != nil {
+		if _, err := write.ExecContext(ctx, id, iface, k.t, buf); err != nil {
 			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
 		}
 	}
@@ -317,9 +318,9 @@ func readRingKey(t tier) stmtKey { return stmtKey{t.table, 0} }
 // ringStatements read and write one packed row of ring tier t.
 func ringStatements(t tier) map[stmtKey]string {
 	return map[stmtKey]string{
-		readRingKey(t): "SELECT t, secs FROM " + t.table + " WHERE slot = ? AND iface = ?",
-		{t.table, 1}: "INSERT INTO " + t.table + " (slot, iface, t, secs) VALUES (?, ?, ?, ?)" +
-			" ON CONFLICT (slot, iface) DO UPDATE SET t = excluded.t, secs = excluded.secs",
+		readRingKey(t): "SELECT t, secs FROM " + t.table + " WHERE id = ?",
+		{t.table, 1}: "INSERT INTO " + t.table + " (id, iface, t, secs) VALUES (?, ?, ?, ?)" +
+			" ON CONFLICT (id) DO UPDATE SET t = excluded.t, secs = excluded.secs",
 	}
 }
 
