@@ -28,8 +28,8 @@ type tier struct {
 // Retention follows what can be asked for: a query has at most 10,000
 // buckets and the dashboard at most ~1,500 points, so second-level groups
 // only ever cover hours and minute groups days. At 1 s polling a second
-// costs about 14 bytes in the raw tier's packed rows and a row of the other
-// tiers about 40, so one interface needs about 1.2 MB (raw) + 1.7 MB (1m)
+// costs about 16 bytes in the raw tier's packed rows and a row of the other
+// tiers about 40, so one interface needs about 1.4 MB (raw) + 1.7 MB (1m)
 // of fixed space plus 1.8 MB per year of history (15m and 1h). README.md
 // lists these defaults.
 var tiers = []tier{
