@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -209,7 +208,7 @@ func BenchmarkTierSize(b *testing.B) {
 				b.Fatal(err)
 			}
 			if t.ring > 0 {
-				held = heldSeconds(b, s, t)
+				held = heldSeconds(b, s)
 			} else if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM "+t.table).Scan(&held); err != nil {
 				b.Fatal(err)
 			}
@@ -223,25 +222,10 @@ func BenchmarkTierSize(b *testing.B) {
 	}
 }
 
-// heldSeconds counts the seconds a ring tier's packed rows hold.
-func heldSeconds(b *testing.B, s *Storage, t tier) int64 {
-	rows, err := s.w.Query("SELECT secs FROM " + t.table)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
+// heldSeconds counts the seconds the raw tier's packed rows hold.
+func heldSeconds(b *testing.B, s *Storage) int64 {
 	var n int64
-	for rows.Next() {
-		var packed []byte
-		var row RawRow
-		if err := rows.Scan(&packed); err != nil {
-			b.Fatal(err)
-		}
-		if err := row.Unpack(packed); err != nil {
-			b.Fatal(err)
-		}
-		n += int64(bits.OnesCount64(row.Present))
-	}
+	eachRawSecond(b, s, func(string, int64, RawSecond) { n++ })
 	return n
 }
 

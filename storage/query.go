@@ -241,8 +241,7 @@ func (s *Storage) queryRing(ctx context.Context, t tier, q Query, starts []int64
 			}
 			var b int
 			if Calendar(q.Group) {
-				b, _ = slices.BinarySearch(starts, sec+1)
-				b--
+				b, _ = bucketIndex(starts, sec) // sec is inside [first, last)
 			} else {
 				b = int((sec - first) / g)
 			}
@@ -335,11 +334,20 @@ func (s *Storage) interfaceNames(ctx context.Context, names []string) (map[int64
 
 // bucketOf returns the start of the bucket holding unix, if any.
 func bucketOf(starts []int64, unix int64) (int64, bool) {
+	i, ok := bucketIndex(starts, unix)
+	if !ok {
+		return 0, false
+	}
+	return starts[i], true
+}
+
+// bucketIndex is the index in starts of the bucket holding unix.
+func bucketIndex(starts []int64, unix int64) (int, bool) {
 	i := sort.Search(len(starts), func(i int) bool { return starts[i] > unix })
 	if i == 0 || i == len(starts) {
 		return 0, false
 	}
-	return starts[i-1], true
+	return i - 1, true
 }
 
 // seriesBuilder collects the buckets of a query's interfaces. The tier's

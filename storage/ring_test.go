@@ -78,31 +78,46 @@ func TestRingScansUseKeyRanges(t *testing.T) {
 	}
 }
 
-// rawRows returns the raw tier's seconds of iface as t → rx.
-func rawRows(t *testing.T, s *Storage, iface string) map[int64]int64 {
-	t.Helper()
-	rows, err := s.r.Query(`SELECT r.t, r.secs FROM traffic_raw r JOIN interfaces i ON i.id = r.iface WHERE i.name = ?`, iface)
+// eachRawSecond calls fn for every second the raw tier holds, unpacking
+// its rows.
+func eachRawSecond(tb testing.TB, s *Storage, fn func(iface string, t int64, v RawSecond)) {
+	tb.Helper()
+	rows, err := s.r.Query(`SELECT i.name, r.t, r.secs FROM traffic_raw r JOIN interfaces i ON i.id = r.iface`)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[int64]int64{}
 	for rows.Next() {
+		var name string
 		var ts int64
 		var packed []byte
-		if err := rows.Scan(&ts, &packed); err != nil {
-			t.Fatal(err)
-		}
 		var row RawRow
-		if err := row.Unpack(packed); err != nil {
-			t.Fatalf("row at %d: %v", ts, err)
+		if err := rows.Scan(&name, &ts, &packed); err != nil {
+			tb.Fatal(err)
 		}
-		for i := range 60 {
+		if err := row.Unpack(packed); err != nil {
+			tb.Fatalf("row of %s at %d: %v", name, ts, err)
+		}
+		for i := range int64(60) {
 			if row.Present&(1<<i) != 0 {
-				out[ts+int64(i)] = int64(row.Seconds[i].Rx)
+				fn(name, ts+i, row.Seconds[i])
 			}
 		}
 	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// rawRows returns the raw tier's seconds of iface as t → rx.
+func rawRows(t *testing.T, s *Storage, iface string) map[int64]int64 {
+	t.Helper()
+	out := map[int64]int64{}
+	eachRawSecond(t, s, func(name string, ts int64, v RawSecond) {
+		if name == iface {
+			out[ts] = int64(v.Rx)
+		}
+	})
 	return out
 }
 
@@ -318,33 +333,17 @@ func TestMigrationToPackedRowsKeepsEverySecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got := map[[2]int64]RawSecond{}
-	rows, err := s.r.Query(`SELECT iface, t, secs FROM traffic_raw`)
-	if err != nil {
-		t.Fatal(err)
+	type key struct {
+		iface string
+		t     int64
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var iface, ts int64
-		var packed []byte
-		var row RawRow
-		if err := rows.Scan(&iface, &ts, &packed); err != nil {
-			t.Fatal(err)
-		}
-		if err := row.Unpack(packed); err != nil {
-			t.Fatal(err)
-		}
-		for i := range int64(60) {
-			if row.Present&(1<<i) != 0 {
-				got[[2]int64{iface, ts + i}] = row.Seconds[i]
-			}
-		}
-	}
-	want := map[[2]int64]RawSecond{}
+	got := map[key]RawSecond{}
+	eachRawSecond(t, s, func(iface string, ts int64, v RawSecond) { got[key{iface, ts}] = v })
+	want := map[key]RawSecond{}
 	for _, x := range seconds[:150] {
-		want[[2]int64{1, x.t}] = x.v
+		want[key{"eth0", x.t}] = x.v
 	}
-	want[[2]int64{2, base - 86400}] = seconds[151].v
+	want[key{"wlan0", base - 86400}] = seconds[151].v
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("seconds after migration:\n%v\nwant\n%v", got, want)
 	}

@@ -50,7 +50,11 @@ func TestTiersAgree(t *testing.T) {
 		}
 	}
 	for _, tr := range tiers {
-		for name, sum := range tierSums(t, s, tr) {
+		sums := tierSums(t, s, tr)
+		if len(sums) != len(want) {
+			t.Errorf("%s holds %d interfaces, want %d", tr.table, len(sums), len(want))
+		}
+		for name, sum := range sums {
 			if w := want[name]; sum.Rx != w[0] || sum.Tx != w[1] {
 				t.Errorf("%s %s: want rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], sum.Rx, sum.Tx)
 			}
@@ -214,27 +218,11 @@ func tierSums(t *testing.T, s *Storage, tr tier) map[string]RawSecond {
 		}
 		return out
 	}
-	rows, err := s.r.Query(`SELECT i.name, x.secs FROM ` + tr.table + ` x JOIN interfaces i ON i.id = x.iface`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		var packed []byte
-		var row RawRow
-		if err := rows.Scan(&name, &packed); err != nil {
-			t.Fatal(err)
-		}
-		if err := row.Unpack(packed); err != nil {
-			t.Fatal(err)
-		}
+	eachRawSecond(t, s, func(name string, _ int64, w RawSecond) {
 		v := out[name]
-		for _, w := range row.Seconds {
-			v.merge(w)
-		}
+		v.merge(w)
 		out[name] = v
-	}
+	})
 	return out
 }
 
