@@ -124,15 +124,26 @@ func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (M
 	}
 	b, _ := json.Marshal(clean)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.store.SetSettings(ctx, map[string]string{keyMonitored: string(b)}); err != nil {
+		s.mu.Unlock()
 		return MonitoredList{}, err
-	}
-	if err := s.store.KeepCheckpoints(ctx, clean); err != nil {
-		s.log.Warn("could not drop stale checkpoints", "err", err)
 	}
 	s.monitored = clean
 	s.poller.SetMonitored(clean)
+	s.mu.Unlock()
+	// What the interfaces left out counted is written with their
+	// checkpoints, which are then dropped: ticked again later, an
+	// interface starts from a fresh baseline instead of counting the time
+	// it was not monitored.
+	if err := s.flush(ctx); err == nil {
+		if err := s.store.KeepCheckpoints(ctx, clean); err != nil {
+			s.log.Warn("could not drop stale checkpoints", "err", err)
+		}
+	}
+	// A poll now takes the baselines of the interfaces added and stores
+	// them before the answer: from then on a crash loses none of their
+	// traffic.
+	s.poller.Poll(ctx)
 	s.log.Info("monitored interfaces changed", "interfaces", clean)
 	return MonitoredList{Interfaces: slices.Clone(clean)}, nil
 }

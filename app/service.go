@@ -136,8 +136,9 @@ func (s *Service) resume(ctx context.Context) error {
 }
 
 // record is the poll job's sink: publish to live subscribers, queue for
-// storage. Neither blocks.
-func (s *Service) record(sample collector.Sample) {
+// storage. Neither blocks, but for the rare sample whose changes are
+// written at once.
+func (s *Service) record(ctx context.Context, sample collector.Sample) {
 	live := LiveSample{T: sample.Time.UnixMilli(), Interfaces: make([]LiveRate, 0, len(sample.Deltas))}
 	recs := s.recs[:0]
 	for _, d := range sample.Deltas {
@@ -160,9 +161,27 @@ func (s *Service) record(sample collector.Sample) {
 			recs = append(recs, rec)
 		}
 	}
+	for _, c := range sample.Baselines {
+		recs = append(recs, storage.Record{Interface: c.Name, Time: sample.Time,
+			Counters: toStoreCounters(c), BootID: s.bootID, Baseline: true})
+	}
 	s.store.Add(recs...)
 	s.recs = recs[:0]
+	if mustStore(sample) {
+		// Written now, not at the next flush: a crash before it would
+		// lose what this sample starts or ends (see collector.Changes).
+		s.flush(ctx)
+	}
 	s.hub.publish(live)
+}
+
+// mustStore reports whether a sample holds a change that only a prompt
+// write keeps across a crash: a count that starts (a baseline), an
+// interface gone with its kernel counters, or a new incarnation, whose
+// predecessor's last deltas are in memory only.
+func mustStore(sample collector.Sample) bool {
+	return len(sample.Baselines) > 0 || len(sample.Gone) > 0 ||
+		slices.ContainsFunc(sample.Deltas, func(d collector.Delta) bool { return d.Restarted })
 }
 
 // spreadGap splits the traffic counted across a gap in polling (Net-Pulse

@@ -57,7 +57,7 @@ func BenchmarkPollCollector(b *testing.B) {
 	skipUnlessLinux(b)
 	names := benchInterfaces(b)
 	var deltas int
-	p := collector.NewPoller(collector.NewSource(collector.DefaultPaths("")), func(s collector.Sample) {
+	p := collector.NewPoller(collector.NewSource(collector.DefaultPaths("")), func(_ context.Context, s collector.Sample) {
 		deltas += len(s.Deltas)
 	})
 	p.SetMonitored(names)

@@ -76,7 +76,30 @@ type Tracker struct {
 	states  map[string]*trackState
 	updates uint64
 	out     []Delta // reused by every Update
+
+	// What the last Update started or lost, reused likewise (see Changes).
+	baselines []Counters
+	gone      []string
 }
+
+// Changes are the points of the last Update at which the tracker's memory
+// and a stored checkpoint part ways, and which only a prompt write keeps
+// exact across a crash:
+//   - Baselines: interfaces whose count starts here, with no delta to carry
+//     their counters to storage (first reading, a monitored interface not
+//     yet present, whose count will start at zero). Until one is stored, a
+//     restart would take a later baseline and lose what was counted since.
+//   - Gone: monitored interfaces missing for the first time. Their last
+//     deltas are the only record of the traffic since the last write: the
+//     kernel's counters went with the interface.
+type Changes struct {
+	Baselines []Counters
+	Gone      []string
+}
+
+// Changes returns what the last Update started or lost. It is valid until
+// the next Update.
+func (t *Tracker) Changes() Changes { return Changes{Baselines: t.baselines, Gone: t.gone} }
 
 // NewTracker returns a Tracker with no history: the first reading of each
 // interface is its baseline.
@@ -107,10 +130,12 @@ func (t *Tracker) Resume(cps []Checkpoint, sameBoot bool) {
 func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []Delta {
 	t.updates++
 	out := t.out[:0]
+	t.baselines, t.gone = t.baselines[:0], t.gone[:0]
 	for _, cur := range reading {
 		st, ok := t.states[cur.Name]
 		if !ok {
 			t.states[cur.Name] = &trackState{last: cur, at: now, present: true, seen: t.updates}
+			t.baselines = append(t.baselines, cur)
 			continue
 		}
 		out = append(out, diff(st, cur, now))
@@ -124,7 +149,11 @@ func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []De
 	for _, name := range names {
 		if st, ok := t.states[name]; !ok {
 			t.states[name] = &trackState{at: now, fromZero: true}
+			t.baselines = append(t.baselines, Counters{Name: name})
 		} else if st.seen != t.updates {
+			if st.present {
+				t.gone = append(t.gone, name)
+			}
 			st.present = false
 		}
 	}

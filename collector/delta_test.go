@@ -2,6 +2,7 @@ package collector
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -15,7 +16,8 @@ func c(name string, idx int, rx, tx uint64) Counters {
 type step struct {
 	at      time.Duration // since t0
 	reading []Counters
-	// want: rx, tx per interface in this step's deltas; absent = no delta
+	// want: rx, tx per interface in this step's deltas; absent (or a nil
+	// map) = no delta
 	want map[string][2]uint64
 	// restarted lists the interfaces whose delta must be flagged
 	restarted []string
@@ -91,9 +93,6 @@ func TestTracker(t *testing.T) {
 			tr := NewTracker()
 			for i, s := range tc.steps {
 				deltas := tr.Update(t0.Add(s.at), s.reading, names)
-				if s.want == nil {
-					continue
-				}
 				if len(deltas) != len(s.want) {
 					t.Fatalf("step %d: want %d deltas, got %+v", i, len(s.want), deltas)
 				}
@@ -112,6 +111,58 @@ func TestTracker(t *testing.T) {
 					if d.Restarted != wantRestart {
 						t.Errorf("step %d %s: restarted = %v, want %v", i, d.Name, d.Restarted, wantRestart)
 					}
+				}
+			}
+		})
+	}
+}
+
+// TestTrackerChanges checks what a poll reports as starting or ending a
+// count: each of these must be stored at once, or a crash before the next
+// write loses traffic (a restart would take a later baseline, or the
+// kernel's counters went with the interface).
+func TestTrackerChanges(t *testing.T) {
+	type want struct {
+		baselines []Counters
+		gone      []string
+	}
+	for _, tc := range []struct {
+		name    string
+		resume  []Checkpoint
+		names   []string
+		reading [][]Counters
+		want    []want
+	}{
+		{"first reading is a baseline, once", nil, []string{"eth0"},
+			[][]Counters{{c("eth0", 2, 5000, 7000)}, {c("eth0", 2, 5100, 7050)}},
+			[]want{{baselines: []Counters{c("eth0", 2, 5000, 7000)}}, {}}},
+		{"monitored but absent starts from zero", nil, []string{"eth0"},
+			[][]Counters{nil, nil, {c("eth0", 3, 70, 80)}},
+			[]want{{baselines: []Counters{{Name: "eth0"}}}, {}, {}}},
+		{"resumed from a checkpoint: no new baseline", []Checkpoint{{Counters: c("eth0", 2, 100, 100), Time: t0}}, []string{"eth0"},
+			[][]Counters{{c("eth0", 2, 150, 180)}},
+			[]want{{}}},
+		{"vanishing is reported once, coming back is not", nil, []string{"eth0"},
+			[][]Counters{{c("eth0", 2, 10, 10)}, nil, nil, {c("eth0", 4, 5, 5)}},
+			[]want{{baselines: []Counters{c("eth0", 2, 10, 10)}}, {gone: []string{"eth0"}}, {}, {}}},
+		{"resumed but absent at start is gone at once", []Checkpoint{{Counters: c("eth0", 2, 100, 100), Time: t0}}, []string{"eth0"},
+			[][]Counters{nil},
+			[]want{{gone: []string{"eth0"}}}},
+		{"each new interface of a poll", nil, []string{"eth0", "wlan0", "tun0"},
+			[][]Counters{{c("eth0", 2, 1, 2), c("wlan0", 3, 3, 4)}},
+			[]want{{baselines: []Counters{c("eth0", 2, 1, 2), c("wlan0", 3, 3, 4), {Name: "tun0"}}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := NewTracker()
+			tr.Resume(tc.resume, true)
+			for i, reading := range tc.reading {
+				tr.Update(t0.Add(time.Duration(i)*time.Second), reading, tc.names)
+				got, w := tr.Changes(), tc.want[i]
+				if !slices.Equal(got.Baselines, w.baselines) {
+					t.Errorf("poll %d: baselines %+v, want %+v", i, got.Baselines, w.baselines)
+				}
+				if !slices.Equal(got.Gone, w.gone) {
+					t.Errorf("poll %d: gone %v, want %v", i, got.Gone, w.gone)
 				}
 			}
 		})

@@ -12,15 +12,21 @@ import (
 type Sample struct {
 	Time   time.Time
 	Deltas []Delta
+	// Changes are the interfaces whose count started or ended with this
+	// poll; a sink stores them at once (see Changes).
+	Changes
 }
 
 // Poller reads the monitored interfaces' counters on each Poll and hands the
-// deltas to a sink. Poll is called by one scheduled job at a time.
+// deltas to a sink. Polls run one at a time: the scheduled job's, and any
+// taken at once when the selection changes.
 type Poller struct {
 	src     Source
 	tracker *Tracker
-	sink    func(Sample)
+	sink    func(context.Context, Sample)
 	now     func() time.Time
+
+	polling sync.Mutex // held by a poll: the tracker and the sink are not shared
 
 	mu        sync.Mutex // guards the fields below
 	monitored []string
@@ -31,8 +37,9 @@ type Poller struct {
 
 // NewPoller returns a Poller reading src and handing each sample to sink.
 // sink runs on the poll job and must not block, nor keep the sample's
-// Deltas, whose memory the next poll reuses.
-func NewPoller(src Source, sink func(Sample)) *Poller {
+// Deltas or Changes, whose memory the next poll reuses. The one write it may
+// wait for is storing Changes, which are rare.
+func NewPoller(src Source, sink func(context.Context, Sample)) *Poller {
 	return &Poller{src: src, tracker: NewTracker(), sink: sink, now: time.Now, keep: func(string) bool { return false }}
 }
 
@@ -55,6 +62,8 @@ func (p *Poller) Resume(cps []Checkpoint, sameBoot bool) { p.tracker.Resume(cps,
 // for health reporting; the next successful read covers the gap, because
 // deltas are taken between readings, not per interval.
 func (p *Poller) Poll(ctx context.Context) {
+	p.polling.Lock()
+	defer p.polling.Unlock()
 	p.mu.Lock()
 	names, keep := p.monitored, p.keep
 	p.mu.Unlock()
@@ -70,7 +79,7 @@ func (p *Poller) Poll(ctx context.Context) {
 		return
 	}
 	deltas := p.tracker.Update(now, reading, names)
-	p.sink(Sample{Time: now, Deltas: deltas})
+	p.sink(ctx, Sample{Time: now, Deltas: deltas, Changes: p.tracker.Changes()})
 }
 
 // Status returns the time of the last successful poll and the last error.

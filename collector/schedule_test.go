@@ -85,16 +85,22 @@ func TestScheduleRunsMidSlot(t *testing.T) {
 	}
 	close(polls)
 	slots := map[int64]bool{}
+	// A busy machine (or the race detector) can wake a poll late now and
+	// then; a timer that aimed anywhere but mid-slot would miss every time.
+	var late []time.Duration
 	for at := range polls {
 		off := time.Duration(at.UnixNano() % int64(interval))
 		if off < 30*time.Millisecond || off > 90*time.Millisecond {
-			t.Errorf("poll %s into its slot, want about 50ms", off)
+			late = append(late, off)
 		}
 		slot := at.UnixNano() / int64(interval)
 		if slots[slot] {
 			t.Errorf("two polls in slot %d", slot)
 		}
 		slots[slot] = true
+	}
+	if len(late) > len(slots)/3 {
+		t.Errorf("%d of %d polls away from the middle of their slot (want about 50ms): %v", len(late), len(slots), late)
 	}
 	if len(slots) < 7 || len(flushes) < 2 {
 		t.Errorf("in 1s: %d polls (want about 10), %d flushes (want about 4)", len(slots), len(flushes))

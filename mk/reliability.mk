@@ -2,9 +2,9 @@
 # does and the figures they gave are in RELIABILITY.md.
 #
 #   make reliability-test   the CI set, about 5 minutes on 2 cores (as root):
-#                           faults with 3 kills, security, every fuzz target
+#                           faults with 5 kills, security, every fuzz target
 #                           for 5 s, the short load run, govulncheck
-#   make soak               the long set: 20 kills, every fuzz target for a
+#   make soak               the long set: 50 kills, every fuzz target for a
 #                           minute, the full load run (60 s + 120 s), govulncheck
 #   make reliability-faults, fuzz, load-test, vulncheck   one part alone;
 #                           KILLS=, FUZZTIME=, LOAD=ci|full tune them
@@ -12,7 +12,7 @@
 # Usable alone (make -f mk/reliability.mk soak) or included from the Makefile.
 
 GO       ?= go
-KILLS    ?= 3
+KILLS    ?= 5
 FUZZTIME ?= 5s
 LOAD     ?= ci
 
@@ -47,7 +47,7 @@ reliability-test: reliability-faults fuzz load-test vulncheck
 	@echo "reliability suite passed"
 
 soak:
-	$(MAKE) reliability-faults KILLS=20
+	$(MAKE) reliability-faults KILLS=50
 	$(MAKE) fuzz FUZZTIME=1m
 	$(MAKE) load-test LOAD=full
 	$(MAKE) vulncheck

@@ -136,7 +136,7 @@ func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
 	defer s.mu.Unlock()
 	for _, r := range s.pending {
 		i, ok := out.index[r.Interface]
-		if !ok {
+		if !ok || r.Baseline {
 			continue
 		}
 		if b, ok := bucketOf(starts, r.Time.Unix()); ok {

@@ -72,7 +72,7 @@ func (s *Storage) KnownInterfaces(ctx context.Context) ([]string, error) {
 	}
 	s.mu.Lock()
 	for _, r := range s.pending {
-		if !known[r.Interface] {
+		if !known[r.Interface] && !r.Baseline {
 			known[r.Interface] = true
 			out = append(out, r.Interface)
 		}

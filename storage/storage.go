@@ -43,6 +43,8 @@ type Storage struct {
 	// wrote under view.Lock, so no sample is counted twice or missed.
 	view sync.RWMutex
 
+	flushing sync.Mutex // one flush at a time, see Flush
+
 	mu      sync.Mutex // guards pending, ifaceIDs and ringPruned
 	pending []Record
 	ifaceID map[string]int64

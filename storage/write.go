@@ -34,6 +34,10 @@ type Record struct {
 	// flushed one per interface becomes its checkpoint.
 	Counters Counters
 	BootID   string
+	// Baseline marks a record that carries no traffic, only the counters
+	// an interface's count starts from: it becomes the checkpoint and adds
+	// nothing to any tier.
+	Baseline bool
 }
 
 // maxPending bounds the unflushed buffer while the database cannot be
@@ -70,6 +74,10 @@ func (s *Storage) Pending() int {
 // were most of a flush's CPU time in the daemon (PERFORMANCE.md).
 func (s *Storage) Flush(ctx context.Context) (err error) {
 	ctx = context.WithoutCancel(ctx)
+	// Two flushes at once would both write the records pending when they
+	// began.
+	s.flushing.Lock()
+	defer s.flushing.Unlock()
 	restored := false
 	if !s.fileIntact() {
 		if err := s.restore(ctx); err != nil {
@@ -97,12 +105,13 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 		return fmt.Errorf("storage: flush: %w", describe(err))
 	}
 	defer tx.Rollback()
-	ids, err := s.interfaceIDs(ctx, tx, batch)
+	traffic := withoutBaselines(batch)
+	ids, err := s.interfaceIDs(ctx, tx, traffic)
 	if err != nil {
 		return err
 	}
 	for _, t := range tiers {
-		if err := s.writeTier(ctx, tx, t, batch, ids); err != nil {
+		if err := s.writeTier(ctx, tx, t, traffic, ids); err != nil {
 			return err
 		}
 	}
@@ -114,7 +123,7 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: flush: %w", describe(err))
 	}
-	s.days.add(batch)
+	s.days.add(traffic)
 	s.mu.Lock()
 	s.pending = dropFlushed(s.pending, len(batch))
 	for name, id := range ids {
@@ -122,6 +131,15 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	}
 	s.mu.Unlock()
 	return nil
+}
+
+// withoutBaselines returns the records of batch that carry traffic: batch
+// itself when it holds no baseline, as it almost always does.
+func withoutBaselines(batch []Record) []Record {
+	if !slices.ContainsFunc(batch, func(r Record) bool { return r.Baseline }) {
+		return batch
+	}
+	return slices.DeleteFunc(slices.Clone(batch), func(r Record) bool { return r.Baseline })
 }
 
 // dropFlushed removes the first n records. The buffer is kept for the next
@@ -390,6 +408,7 @@ func foldOldest(recs []Record, n int) []Record {
 		v.merge(sumOf(r))
 		f.RxBytes, f.TxBytes, f.RxPackets, f.TxPackets, f.RxPeak, f.TxPeak = v.Rx, v.Tx, v.RxPkts, v.TxPkts, v.RxPeak, v.TxPeak
 		f.Time, f.Counters, f.BootID = r.Time, r.Counters, r.BootID
+		f.Baseline = f.Baseline && r.Baseline // traffic folded in makes it a record
 	}
 	return append(out, recs[n:]...)
 }

@@ -87,6 +87,10 @@ type Options struct {
 	DataDir  string
 	Interval string // default 1s
 	Flush    string // default 1s
+	// Defaults runs netpulse with its own poll and flush intervals, as a
+	// user does (Interval and Flush are then ignored): writes come every
+	// five minutes, so what a crash can lose between them shows.
+	Defaults bool
 	Password string
 	Listen   string // default 127.0.0.1:0, the address is read from the log
 	Extra    []string
@@ -162,8 +166,11 @@ func start(t testing.TB, bin string, opts Options) (*Server, error) {
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1:0"
 	}
-	args := append([]string{"--headless", "--listen", opts.Listen, "--data-dir", opts.DataDir,
-		"--interval", opts.Interval, "--flush-interval", opts.Flush}, opts.Extra...)
+	args := []string{"--headless", "--listen", opts.Listen, "--data-dir", opts.DataDir}
+	if !opts.Defaults {
+		args = append(args, "--interval", opts.Interval, "--flush-interval", opts.Flush)
+	}
+	args = append(args, opts.Extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), opts.Env...)
 	if opts.Password != "" {
