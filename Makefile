@@ -38,10 +38,11 @@ vet:
 	GOOS=windows $(GO) vet -tags desktop,production ./app/
 
 ## go-test: Go unit and integration tests with the race detector; the
-## integration tests create veth pairs and need root. The fault, security,
-## load and desktop suites have targets of their own.
+## integration tests create veth pairs (NETPULSE_SYSTEM_TESTS=1) and need
+## root. The fault, security, load and desktop suites have targets of their
+## own.
 go-test:
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -vE '/test/(reliability|security|load|desktop)($$|/)')
+	NETPULSE_SYSTEM_TESTS=1 $(GO) test -race -count=1 $$($(GO) list ./... | grep -vE '/test/(reliability|security|load|desktop)($$|/)')
 
 ## cross: the headless binary for every release platform
 CROSS := linux/amd64 linux/arm64 linux/arm/7 darwin/arm64 windows/amd64

@@ -2,6 +2,10 @@ module github.com/netpulse/netpulse
 
 go 1.26.0
 
+// Go 1.26.8's standard library has known vulnerabilities (RELIABILITY.md);
+// the go command fetches this toolchain, for make and plain go alike.
+toolchain go1.27.3
+
 require (
 	fyne.io/systray v1.12.2
 	github.com/go-co-op/gocron/v2 v2.21.2

@@ -36,7 +36,7 @@ bench-build:
 bench-go:
 	@mkdir -p $(BENCH_OUT)
 	@echo "Go benchmarks ($(BENCH_COUNT) runs each) → $(BENCH_OUT)/go.txt" >&2
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCH_TIME) -p 1 $(BENCH_PKGS) >$(BENCH_OUT)/go.txt 2>&1 || \
+	NETPULSE_SYSTEM_TESTS=1 $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCH_TIME) -p 1 $(BENCH_PKGS) >$(BENCH_OUT)/go.txt 2>&1 || \
 		{ cat $(BENCH_OUT)/go.txt >&2; exit 1; }
 
 # The desktop app runs from a copy under another name, so that tests which

@@ -70,7 +70,7 @@ desktop-windows: frontend $(WAILS)
 ## desktop-test: needs Xvfb, dbus-daemon and xwininfo (x11-utils); the
 ## screenshot goes to artifacts/desktop/window.png
 desktop-test: desktop
-	NETPULSE_DESKTOP_BIN=$(abspath $(DESKTOP_BIN)) NETPULSE_ARTIFACTS=$(abspath artifacts/desktop) \
+	NETPULSE_SYSTEM_TESTS=1 NETPULSE_DESKTOP_BIN=$(abspath $(DESKTOP_BIN)) NETPULSE_ARTIFACTS=$(abspath artifacts/desktop) \
 		$(GO) test -count=1 -v ./test/desktop/
 
 # RUN_ARGS are passed to the binary, e.g. make run RUN_ARGS=--hidden

@@ -57,7 +57,7 @@ soak:
 ## clock steps, interface churn (test/reliability, needs root) and the
 ## server's defences (test/security)
 reliability-faults:
-	NETPULSE_KILLS=$(KILLS) $(GO) test -count=1 -timeout 20m -v ./test/reliability/... ./test/security/ \
+	NETPULSE_SYSTEM_TESTS=1 NETPULSE_KILLS=$(KILLS) $(GO) test -count=1 -timeout 20m -v ./test/reliability/... ./test/security/ \
 		| grep -E '^(--- |ok |FAIL|PASS|panic)|_test\.go:[0-9]+:'
 
 fuzz:
@@ -68,7 +68,7 @@ fuzz:
 	done
 
 load-test:
-	NETPULSE_LOAD=$(LOAD) $(GO) test -count=1 -timeout 15m -v ./test/load/ \
+	NETPULSE_SYSTEM_TESTS=1 NETPULSE_LOAD=$(LOAD) $(GO) test -count=1 -timeout 15m -v ./test/load/ \
 		| grep -E '^(--- |ok |FAIL|PASS|panic)|_test\.go:[0-9]+:'
 
 vulncheck: $(GOVULNCHECK) $(VULNDB)/index/db.json

@@ -43,8 +43,20 @@ func NewPair(name string) Pair {
 	}
 }
 
+// SystemTestsVar names the environment variable that lets tests change
+// this machine: create network namespaces and veth pairs (here), and in
+// the reliability suite step the wall clock and mount file systems. Plain
+// `go test ./...` leaves the machine alone; the make targets set it.
+const SystemTestsVar = "NETPULSE_SYSTEM_TESTS"
+
+// SystemTests reports whether tests may change this machine.
+func SystemTests() bool { return os.Getenv(SystemTestsVar) == "1" }
+
 // Available reports why test networks cannot be built here, or nil.
 func Available() error {
+	if !SystemTests() {
+		return errors.New("creates network namespaces and veth pairs: set " + SystemTestsVar + "=1 (the make targets do)")
+	}
 	if runtime.GOOS != "linux" {
 		return errors.New("needs Linux network namespaces")
 	}

@@ -27,7 +27,7 @@ import (
 	"time"
 
 	"github.com/netpulse/netpulse/storage"
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 var bin string

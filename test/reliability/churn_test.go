@@ -14,7 +14,7 @@ import (
 
 	"github.com/netpulse/netpulse/app"
 	"github.com/netpulse/netpulse/internal/testnet"
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 // TestInterfaceChurn creates and deletes 200 veth pairs (400 interfaces)
@@ -27,7 +27,7 @@ import (
 // counters like the binary does. It does not run in parallel with other
 // tests, whose goroutines would blur the count.
 func TestInterfaceChurn(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	const rounds, perRound = 10, 20
 	p := harness.QuietPair(t, "nprchurn")
 	t.Cleanup(func() { churn(t, "del", 0, 1+rounds*perRound, true) })
@@ -88,7 +88,7 @@ func TestInterfaceChurn(t *testing.T) {
 // its counters, never count the whole counter again (a spike as large as
 // everything it ever carried).
 func TestInterfaceRenamed(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	t.Parallel()
 	p := harness.QuietPair(t, "nprren")
 	other := p.Host + "x"

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netpulse/netpulse/internal/testnet"
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 // TestWallClockSteps steps the machine's wall clock back an hour and, later,
@@ -28,7 +28,7 @@ import (
 // is put back from the monotonic clock, in a cleanup that runs even when
 // the test fails. This test never runs in parallel with others.
 func TestWallClockSteps(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	p := harness.QuietPair(t, "nprclock")
 	s := harness.Start(t, bin, harness.Options{DataDir: t.TempDir()})
 	rx0, tx0 := harness.Baseline(t, s, p)

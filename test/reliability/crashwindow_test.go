@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/netpulse/netpulse/internal/testnet"
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 // These tests run netpulse as users do, with its default five-minute
@@ -21,7 +21,7 @@ import (
 // interface, move 10 MB each way, and the process dies before its first
 // write. Restarted in the same boot, it must show every byte.
 func TestCrashBeforeFirstWrite(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	t.Parallel()
 	p := harness.QuietPair(t, "nprfirst")
 	s := harness.Start(t, bin, harness.Options{DataDir: t.TempDir(), Defaults: true})
@@ -49,7 +49,7 @@ func TestCrashBeforeFirstWrite(t *testing.T) {
 // must equal the kernel's counters to the byte after each restart and at
 // the end, live and from disk.
 func TestCrashAtRandomMoments(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	t.Parallel()
 	kills := envInt(t, "NETPULSE_KILLS", 5)
 	p := harness.QuietPair(t, "nprrand")

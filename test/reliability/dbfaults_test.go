@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 // TestDatabaseLocked holds an exclusive lock on the database from another
@@ -18,7 +18,7 @@ import (
 // traffic queries go on; a settings change fails with a clear error rather
 // than hanging; after the lock is released everything is written.
 func TestDatabaseLocked(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	t.Parallel()
 	p := harness.QuietPair(t, "nprlock")
 	s := harness.Start(t, bin, harness.Options{DataDir: t.TempDir()})
@@ -77,7 +77,7 @@ func TestDatabaseLocked(t *testing.T) {
 // silently. After the file system is repaired, a restart recovers the gap
 // from the last counter checkpoint.
 func TestDatabaseReadOnly(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	for _, tool := range []string{"mkfs.ext4", "e2fsck", "losetup"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("skipped: needs %s (e2fsprogs, mount)", tool)
@@ -146,7 +146,7 @@ func TestDatabaseReadOnly(t *testing.T) {
 // lost: the totals stay exact while running, after a clean stop every tier
 // of the file on disk holds them, and the file is sound.
 func TestDatabaseDeleted(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	t.Parallel()
 	p := harness.QuietPair(t, "nprdel")
 	s := harness.Start(t, bin, harness.Options{DataDir: t.TempDir()})

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 // TestDiskFull runs netpulse on a small tmpfs and fills it. While the disk
@@ -19,7 +19,7 @@ import (
 // memory: after a restart with space back, the counter checkpoint of the
 // last good flush covers the gap and the totals are still exact.
 func TestDiskFull(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	t.Parallel()
 	mnt := filepath.Join(t.TempDir(), "small")
 	// Room for the database and its WAL to grow for a while, and small

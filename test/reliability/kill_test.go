@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 // TestSigkillDuringFlush kills netpulse again and again at the entry of a
@@ -18,7 +18,7 @@ import (
 // memory and the time they were down. NETPULSE_KILLS sets the number of
 // kills (3 by default; make soak uses 20).
 func TestSigkillDuringFlush(t *testing.T) {
-	harness.NeedRoot(t)
+	harness.NeedSystem(t)
 	if !harness.TraceSupported {
 		t.Skip("skipped: killing at a write needs ptrace on linux/amd64 or linux/arm64")
 	}

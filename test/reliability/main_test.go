@@ -7,16 +7,27 @@
 package reliability
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"testing"
 
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/internal/testnet"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 var bin string
 
-func TestMain(m *testing.M) { os.Exit(harness.Main(m, &bin)) }
+// The suite steps the wall clock, mounts file systems and creates veth
+// pairs: it runs only when asked (NETPULSE_SYSTEM_TESTS=1, as make
+// reliability-faults sets it), and then builds netpulse once for all.
+func TestMain(m *testing.M) {
+	if !testnet.SystemTests() {
+		fmt.Println("reliability tests skipped: they change this machine; set " + testnet.SystemTestsVar + "=1 (make reliability-faults does)")
+		os.Exit(m.Run())
+	}
+	os.Exit(harness.Main(m, &bin))
+}
 
 // envInt reads a positive number from the environment, or def.
 func envInt(t *testing.T, key string, def int) int {

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netpulse/netpulse/test/reliability/harness"
+	"github.com/netpulse/netpulse/test/harness"
 )
 
 var bin string
@@ -172,15 +172,32 @@ func TestNoPathTraversal(t *testing.T) {
 		"/api/../../etc/passwd",
 	}
 	for _, p := range paths {
-		code, _, body := raw(t, s, "GET "+p+" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+		code, hdr, body := raw(t, s, "GET "+p+" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
 		for _, secret := range secrets {
 			if strings.Contains(body, secret) {
 				t.Errorf("GET %s: %d served %q", p, code, secret)
 			}
 		}
-		if code == 500 {
-			t.Errorf("GET %s: 500", p)
+		// Refused, or redirected to the cleaned path, which is not there;
+		// never a page, never a server error.
+		switch code {
+		case http.StatusBadRequest, http.StatusNotFound:
+		case http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+			loc := hdr.Get("Location")
+			if strings.Contains(loc, "..") || !strings.HasPrefix(loc, "/") {
+				t.Errorf("GET %s: redirected to %q", p, loc)
+				continue
+			}
+			if code, _, body := raw(t, s, "GET "+loc+" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"); code != http.StatusNotFound {
+				t.Errorf("GET %s: redirected to %s, which answers %d %q", p, loc, code, body[:min(len(body), 60)])
+			}
+		default:
+			t.Errorf("GET %s: %d, want 400, 404 or a redirect to a clean path", p, code)
 		}
+	}
+	// The check can tell: a file that exists is served.
+	if code, _, body := raw(t, s, "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"); code != http.StatusOK && code != http.StatusMovedPermanently || code == http.StatusOK && !strings.Contains(body, "<") {
+		t.Errorf("GET /index.html: %d", code)
 	}
 }
 

@@ -1,5 +1,5 @@
-// Package harness runs the real netpulse binary for the reliability,
-// security and load tests: it builds it, starts it on a data folder, talks
+// Package harness runs the real netpulse binary for the end-to-end suites
+// (integration, reliability, security, load): it builds it, starts it on a data folder, talks
 // to its HTTP API, reads its live stream and inspects its database after it
 // stopped. It holds no test of its own.
 package harness
@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netpulse/netpulse/internal/testnet"
 )
 
 // Build compiles netpulse (the module's main package) into dir and returns
@@ -73,10 +75,14 @@ func ModuleRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-// NeedRoot skips t unless it runs as root, which veth pairs, mounts and
-// clock steps need. CI runs as root, so there the tests always run.
-func NeedRoot(t testing.TB) {
+// NeedSystem skips t unless it may change this machine (veth pairs,
+// network namespaces, mounts, clock steps): as root, with
+// NETPULSE_SYSTEM_TESTS=1, as the make targets and CI run it.
+func NeedSystem(t testing.TB) {
 	t.Helper()
+	if !testnet.SystemTests() {
+		t.Skip("skipped: changes this machine (veth pairs, namespaces, mounts, the clock); set " + testnet.SystemTestsVar + "=1 to run it")
+	}
 	if os.Geteuid() != 0 {
 		t.Skip("skipped: needs root (veth pairs, network namespaces, mounts); CI runs it as root")
 	}
@@ -98,6 +104,9 @@ type Options struct {
 	// Traced runs the process under ptrace so that KillAtWrite can end it
 	// in the middle of a database write.
 	Traced bool
+	// Netns runs the process inside that network namespace; Listen must
+	// then be an address of the namespace that the host can reach.
+	Netns string
 }
 
 // Server is a running netpulse process.
@@ -172,6 +181,10 @@ func start(t testing.TB, bin string, opts Options) (*Server, error) {
 	}
 	args = append(args, opts.Extra...)
 	cmd := exec.Command(bin, args...)
+	if opts.Netns != "" {
+		// ip execs the binary in place: the process is netpulse itself.
+		cmd = exec.Command("ip", append([]string{"netns", "exec", opts.Netns, bin}, args...)...)
+	}
 	cmd.Env = append(os.Environ(), opts.Env...)
 	if opts.Password != "" {
 		cmd.Env = append(cmd.Env, "NETPULSE_PASSWORD="+opts.Password)
