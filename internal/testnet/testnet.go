@@ -52,11 +52,17 @@ const SystemTestsVar = "NETPULSE_SYSTEM_TESTS"
 // SystemTests reports whether tests may change this machine.
 func SystemTests() bool { return os.Getenv(SystemTestsVar) == "1" }
 
-// Available reports why test networks cannot be built here, or nil.
-func Available() error {
+// ForTests reports why a test may not build test networks here, or nil:
+// only when asked to change the machine, and where it can.
+func ForTests() error {
 	if !SystemTests() {
 		return errors.New("creates network namespaces and veth pairs: set " + SystemTestsVar + "=1 (the make targets do)")
 	}
+	return Available()
+}
+
+// Available reports why test networks cannot be built here, or nil.
+func Available() error {
 	if runtime.GOOS != "linux" {
 		return errors.New("needs Linux network namespaces")
 	}
@@ -70,10 +76,11 @@ func Available() error {
 }
 
 // ThreeInterfaces returns 3 interfaces for benchmarks to poll: the host
-// ends of 3 veth pairs named prefix+"0".."2" when test networks can be
-// built (down removes them), else the first 3 interfaces this host has.
+// ends of 3 veth pairs named prefix+"0".."2" when tests may build test
+// networks (ForTests; down removes them), else the first 3 interfaces this
+// host has.
 func ThreeInterfaces(prefix string) (names []string, down func(), err error) {
-	if Available() != nil {
+	if ForTests() != nil {
 		ifs, err := net.Interfaces()
 		if err != nil {
 			return nil, nil, err

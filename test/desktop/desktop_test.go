@@ -41,7 +41,7 @@ var (
 // the test does not have.
 func pair(t *testing.T, name string) testnet.Pair {
 	t.Helper()
-	if err := testnet.Available(); err != nil {
+	if err := testnet.ForTests(); err != nil {
 		t.Skip("traffic over a veth pair:", err)
 	}
 	p := testnet.NewPair(name)

@@ -17,7 +17,7 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
-	if err := testnet.Available(); err != nil {
+	if err := testnet.ForTests(); err != nil {
 		fmt.Println("integration tests skipped:", err)
 		os.Exit(m.Run())
 	}
