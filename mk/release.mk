@@ -65,7 +65,9 @@ release: frontend cross desktop desktop-installer $(RELEASE_TOOL)
 	$(RELEASE_TOOL) sums -dir $(DIST)
 	@echo "release $(VERSION) in $(DIST):" && cat $(DIST)/SHA256SUMS
 
+# internal/release is a module of its own, so `go test ./...` leaves it out.
 release-test: release
+	cd internal/release && $(GO) vet ./... && $(GO) test -count=1 ./...
 	DIST=$(DIST) VERSION=$(VERSION) bash test/release/run.sh
 
 # actionlint runs as a Go module at a pinned version; shellcheck is used
