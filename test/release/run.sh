@@ -41,6 +41,7 @@ finish() {
 	[ "$failed" = 0 ]
 }
 die() { echo "run.sh: $*" >&2; fail "$*"; finish || true; exit 1; }
+quiet() { "$@" >/dev/null; }
 
 [ "$(id -u)" = 0 ] || die "needs root (dpkg -i, mounts)"
 for c in lintian desktop-file-validate appstreamcli systemd-analyze rpm 7z setpriv unshare curl dpkg-deb file; do
@@ -120,10 +121,10 @@ check "the desktop package depends on WebKitGTK 4.1" bash -c \
 # --- headless package: install, run the unit as written, reinstall --------
 deb=$(ls "$DIST"/netpulse_*_"$arch".deb | head -n 1)
 dpkg --purge netpulse >/dev/null 2>&1
-check "dpkg -i installs the headless package" dpkg -i "$deb" >/dev/null
+check "dpkg -i installs the headless package" quiet dpkg -i "$deb"
 unit=/usr/lib/systemd/system/netpulse.service
 check "systemd-analyze verify accepts the unit" systemd-analyze verify "$unit"
-check "the service's user exists" id netpulse >/dev/null
+check "the service's user exists" quiet id netpulse
 check "the state directory belongs to it" test "$(stat -c %U "/var/lib/netpulse")" = netpulse
 
 # The unit's own settings, read from the installed file.
@@ -185,16 +186,16 @@ fi
 check "SIGTERM stops the service cleanly" stop_service
 check "the database is in the state directory" test -s /var/lib/netpulse/netpulse.db
 
-check "dpkg -r removes the package" dpkg -r netpulse >/dev/null
+check "dpkg -r removes the package" quiet dpkg -r netpulse
 check "removal keeps the database" test -s /var/lib/netpulse/netpulse.db
 check "removal takes the binary" test ! -e /usr/bin/netpulse
-check "dpkg -i installs it again" dpkg -i "$deb" >/dev/null
+check "dpkg -i installs it again" quiet dpkg -i "$deb"
 start_service
 check "the reinstalled service answers /api/health" health
 check "the reinstalled service kept the saved setting" bash -c \
 	"curl -fsS http://127.0.0.1:$port/api/config/monitored_interfaces | grep -q '{\"interfaces\":\[\"lo\"\]}'"
 check "SIGTERM stops it again" stop_service
-check "dpkg --purge removes it" dpkg --purge netpulse >/dev/null
+check "dpkg --purge removes it" quiet dpkg --purge netpulse
 check "purge removes the data and the user" bash -c "test ! -e /var/lib/netpulse && ! id netpulse >/dev/null 2>&1"
 
 # --- windows installer ------------------------------------------------------
@@ -211,11 +212,11 @@ check "the autostart entry is written, validated and removed" \
 
 # --- the installed desktop binary passes the window and tray test ----------
 if [ "${NETPULSE_RELEASE_SMOKE:-1}" = 1 ]; then
-	check "dpkg -i installs the desktop package" dpkg -i "$desk" >/dev/null
+	check "dpkg -i installs the desktop package" quiet dpkg -i "$desk"
 	check "the installed netpulse-desktop passes test/desktop" \
 		env NETPULSE_DESKTOP_BIN=/usr/bin/netpulse-desktop NETPULSE_ARTIFACTS="$work/artifacts" \
 		go test -count=1 ./test/desktop/
-	check "dpkg -r removes the desktop package" dpkg -r netpulse-desktop >/dev/null
+	check "dpkg -r removes the desktop package" quiet dpkg -r netpulse-desktop
 fi
 
 finish

@@ -8,8 +8,12 @@ Unicode true
 # writes the current user's Run key, the same value the app's Settings
 # switch reads and writes.
 
-!define WAILS_INSTALL_SCOPE "user"
-!define REQUEST_EXECUTION_LEVEL "user"
+!ifndef WAILS_INSTALL_SCOPE
+    !define WAILS_INSTALL_SCOPE "user"
+!endif
+!ifndef REQUEST_EXECUTION_LEVEL
+    !define REQUEST_EXECUTION_LEVEL "user"
+!endif
 !define PRODUCT_EXECUTABLE "netpulse-desktop.exe"
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
 !define RUN_VALUE "Net-Pulse"
