@@ -20,6 +20,9 @@
 GO       ?= go
 DIST     ?= dist
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Read once, as the Makefile's LDFLAGS are: a file edited during a long
+# build must not rename half of the release.
+RELEASE_VERSION := $(VERSION)
 RELEASE_TOOL := bin/release
 ACTIONLINT_VERSION := v1.7.12
 
@@ -29,7 +32,7 @@ ARCHIVE_TARGETS := linux-amd64 linux-arm64 linux-armv7 darwin-arm64 darwin-amd64
 PACKAGE_ARCHS   := amd64 arm64 armv7
 HOST_ARCH       := $(shell $(GO) env GOARCH)
 # Installer versions are numbers only: 1.2.3 from v1.2.3-4-gabc, else 0.0.0.
-NSIS_VERSION    := $(or $(shell echo '$(VERSION)' | sed -n 's/^v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p'),0.0.0)
+NSIS_VERSION    := $(or $(shell echo '$(RELEASE_VERSION)' | sed -n 's/^v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p'),0.0.0)
 INSTALLER       := build/bin/netpulse-desktop-$(WINDOWS_ARCH)-setup.exe
 
 .PHONY: release release-tool desktop-installer release-test actionlint
@@ -52,23 +55,23 @@ release: frontend cross desktop desktop-installer $(RELEASE_TOOL)
 	mkdir -p $(DIST)
 	@set -e; for t in $(ARCHIVE_TARGETS); do \
 		ext=tar.gz; exe=""; case $$t in windows-*) ext=zip; exe=.exe ;; esac; \
-		name=netpulse_$(VERSION)_$$(echo $$t | tr - _); \
+		name=netpulse_$(RELEASE_VERSION)_$$(echo $$t | tr - _); \
 		$(RELEASE_TOOL) archive -out $(DIST)/$$name.$$ext -dir $$name \
 			netpulse$$exe=bin/cross/netpulse-$$t$$exe README.md=README.md; \
 	done
 	@set -e; for a in $(PACKAGE_ARCHS); do for p in deb rpm; do \
-		$(RELEASE_TOOL) package -config build/linux/headless/nfpm.yaml -packager $$p -arch $$a -version $(VERSION) -out $(DIST); \
+		$(RELEASE_TOOL) package -config build/linux/headless/nfpm.yaml -packager $$p -arch $$a -version $(RELEASE_VERSION) -out $(DIST); \
 	done; done
 	$(RELEASE_TOOL) icons -src build/appicon.png -out bin/icons
-	$(RELEASE_TOOL) package -config build/linux/desktop/nfpm.yaml -packager deb -arch $(HOST_ARCH) -version $(VERSION) -out $(DIST)
-	cp $(INSTALLER) $(DIST)/netpulse-desktop_$(VERSION)_windows_$(WINDOWS_ARCH)-setup.exe
+	$(RELEASE_TOOL) package -config build/linux/desktop/nfpm.yaml -packager deb -arch $(HOST_ARCH) -version $(RELEASE_VERSION) -out $(DIST)
+	cp $(INSTALLER) $(DIST)/netpulse-desktop_$(RELEASE_VERSION)_windows_$(WINDOWS_ARCH)-setup.exe
 	$(RELEASE_TOOL) sums -dir $(DIST)
-	@echo "release $(VERSION) in $(DIST):" && cat $(DIST)/SHA256SUMS
+	@echo "release $(RELEASE_VERSION) in $(DIST):" && cat $(DIST)/SHA256SUMS
 
 # internal/release is a module of its own, so `go test ./...` leaves it out.
 release-test: release
 	cd internal/release && $(GO) vet ./... && $(GO) test -count=1 ./...
-	DIST=$(DIST) VERSION=$(VERSION) bash test/release/run.sh
+	DIST=$(DIST) VERSION=$(RELEASE_VERSION) bash test/release/run.sh
 
 # actionlint runs as a Go module at a pinned version; shellcheck is used
 # for run: steps when it is installed.
