@@ -13,11 +13,12 @@ const runKey = `Software\Microsoft\Windows\CurrentVersion\Run`
 // Autostart is the current user's Run value for one executable. The
 // installer's "start at login" option writes the same value.
 type Autostart struct {
-	exe string
+	exe  string
+	name string // the value's name: Name, another in tests
 }
 
 // New is the Run value that starts exe hidden.
-func New(exe string) (*Autostart, error) { return &Autostart{exe: exe}, nil }
+func New(exe string) (*Autostart, error) { return &Autostart{exe: exe, name: Name}, nil }
 
 // Enabled reports whether the Run value exists.
 func (a *Autostart) Enabled() (bool, error) {
@@ -29,7 +30,7 @@ func (a *Autostart) Enabled() (bool, error) {
 		return false, fmt.Errorf("open Run key: %w", err)
 	}
 	defer k.Close()
-	_, _, err = k.GetStringValue(Name)
+	_, _, err = k.GetStringValue(a.name)
 	if errors.Is(err, registry.ErrNotExist) {
 		return false, nil
 	}
@@ -46,7 +47,7 @@ func (a *Autostart) Enable() error {
 		return fmt.Errorf("open Run key: %w", err)
 	}
 	defer k.Close()
-	if err := k.SetStringValue(Name, runValue(a.exe)); err != nil {
+	if err := k.SetStringValue(a.name, runValue(a.exe)); err != nil {
 		return fmt.Errorf("write Run value: %w", err)
 	}
 	return nil
@@ -62,11 +63,11 @@ func (a *Autostart) Disable() error {
 		return fmt.Errorf("open Run key: %w", err)
 	}
 	defer k.Close()
-	if err := k.DeleteValue(Name); err != nil && !errors.Is(err, registry.ErrNotExist) {
+	if err := k.DeleteValue(a.name); err != nil && !errors.Is(err, registry.ErrNotExist) {
 		return fmt.Errorf("remove Run value: %w", err)
 	}
 	return nil
 }
 
 // Path names the value, for messages.
-func (a *Autostart) Path() string { return `HKCU\` + runKey + `\` + Name }
+func (a *Autostart) Path() string { return `HKCU\` + runKey + `\` + a.name }
