@@ -25,13 +25,9 @@ func TestDarwinLaunchAgentFile(t *testing.T) {
 	if err != nil || string(b) != launchAgent(exe) {
 		t.Errorf("file holds %q (%v), want the LaunchAgent", b, err)
 	}
-	if on, err := a.Enabled(); err != nil || !on {
-		t.Errorf("Enabled() = %v, %v after Enable", on, err)
-	}
+	assertEnabled(t, a, true)
 	if err := a.Disable(); err != nil {
 		t.Fatal(err)
 	}
-	if on, err := a.Enabled(); err != nil || on {
-		t.Errorf("Enabled() = %v, %v after Disable", on, err)
-	}
+	assertEnabled(t, a, false)
 }

@@ -84,14 +84,3 @@ func TestLinuxRelativeConfigHomeIgnored(t *testing.T) {
 		t.Errorf("path %s, want %s", a.Path(), want)
 	}
 }
-
-func assertEnabled(t *testing.T, a *Autostart, want bool) {
-	t.Helper()
-	got, err := a.Enabled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != want {
-		t.Errorf("Enabled() = %v, want %v", got, want)
-	}
-}

@@ -15,11 +15,11 @@ func TestWindowsRunKey(t *testing.T) {
 	a := &Autostart{exe: exe, name: fmt.Sprintf("Net-Pulse-test-%d", os.Getpid())}
 	t.Cleanup(func() { a.Disable() })
 
-	assertOn(t, a, false)
+	assertEnabled(t, a, false)
 	if err := a.Enable(); err != nil {
 		t.Fatal(err)
 	}
-	assertOn(t, a, true)
+	assertEnabled(t, a, true)
 	k, err := registry.OpenKey(registry.CURRENT_USER, runKey, registry.QUERY_VALUE)
 	if err != nil {
 		t.Fatal(err)
@@ -32,19 +32,8 @@ func TestWindowsRunKey(t *testing.T) {
 	if err := a.Disable(); err != nil {
 		t.Fatal(err)
 	}
-	assertOn(t, a, false)
+	assertEnabled(t, a, false)
 	if err := a.Disable(); err != nil {
 		t.Errorf("second Disable: %v", err)
-	}
-}
-
-func assertOn(t *testing.T, a *Autostart, want bool) {
-	t.Helper()
-	got, err := a.Enabled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != want {
-		t.Errorf("Enabled() = %v, want %v", got, want)
 	}
 }
