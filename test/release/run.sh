@@ -29,18 +29,8 @@ DIST=${DIST:-dist}
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
 
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then ok "$what"; else fail "$what"; return 1; fi
-}
-finish() {
-	echo "release: $passed passed, $failed failed"
-	[ "$failed" = 0 ]
-}
-die() { echo "run.sh: $*" >&2; fail "$*"; finish || true; exit 1; }
+# shellcheck source=../lib/report.sh
+. test/lib/report.sh
 quiet() { "$@" >/dev/null; }
 
 [ "$(id -u)" = 0 ] || die "needs root (dpkg -i, mounts)"
