@@ -5,6 +5,8 @@
 #                       .deb and .rpm (amd64, arm64, armv7), the desktop app
 #                       as a .deb for this machine's architecture and as a
 #                       Windows installer, and SHA256SUMS over them all
+#   make desktop-installer  the Windows desktop app and its installer,
+#                       build/bin/netpulse-desktop-amd64-setup.exe (makensis)
 #   make release-test   make release, then check what it made: lintian,
 #                       desktop-file-validate, appstreamcli, systemd-analyze,
 #                       the headless .deb installed and its service run,
