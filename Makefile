@@ -29,7 +29,7 @@ deps:
 frontend-e2e: build
 
 ## test: everything CI runs
-test: deps vet go-test frontend-test build frontend-e2e desktop-test desktop-windows docker-test reliability-test cross
+test: deps vet go-test frontend-test build frontend-e2e desktop-test desktop-windows docker-test reliability-test cross release-test actionlint
 	@echo "all test suites passed"
 
 vet:
@@ -45,7 +45,7 @@ go-test:
 	NETPULSE_SYSTEM_TESTS=1 $(GO) test -race -count=1 $$($(GO) list ./... | grep -vE '/test/(reliability|security|load|desktop)($$|/)')
 
 ## cross: the headless binary for every release platform
-CROSS := linux/amd64 linux/arm64 linux/arm/7 darwin/arm64 windows/amd64
+CROSS := linux/amd64 linux/arm64 linux/arm/7 darwin/arm64 darwin/amd64 windows/amd64
 cross:
 	@set -e; for t in $(CROSS); do \
 		os=$${t%%/*}; rest=$${t#*/}; arch=$${rest%%/*}; arm=$${rest#*/}; [ "$$arm" = "$$rest" ] && arm=""; \

@@ -323,6 +323,8 @@ func (sh *shell) observeBinding(method string, result any, err error) {
 		detail += " error=" + err.Error()
 	case method == "ReportReady":
 		detail += " " + result.(string)
+	case method == "StartAtLogin" || method == "SetStartAtLogin":
+		detail += fmt.Sprintf(" on=%v", result)
 	case method == "Traffic":
 		t := result.(Traffic)
 		points := 0

@@ -17,6 +17,8 @@ packages=(
 	vnstat                             # benchmark: the peer measured side by side
 	docker-compose                     # docker-compose.yml check (config needs no engine)
 	ca-certificates tzdata
+	nsis p7zip-full                    # release: the Windows installer, and listing its payload
+	lintian desktop-file-utils appstream rpm systemd # release: package, desktop entry, metainfo and unit checks
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -23,18 +23,8 @@ APP_UID=65532
 MAX_ROOT_BYTES=20000000
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then ok "$what"; else fail "$what"; return 1; fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
-}
-die() { echo "run.sh: $*" >&2; fail "$*"; finish || true; exit 1; }
+# shellcheck source=../lib/report.sh
+. test/lib/report.sh
 
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, mounts, chroot)"
 for c in unshare nsenter setpriv chroot mount ip make tar; do

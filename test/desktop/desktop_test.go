@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -35,6 +36,8 @@ var (
 	markerNoBus     = regexp.MustCompile(`no D-Bus session bus: running without a tray icon`)
 	markerShown     = regexp.MustCompile(`^netpulse-test: window-shown ?(\S*)`)
 	markerRates     = regexp.MustCompile(`^netpulse-test: rates rx=(\d+) tx=(\d+)`)
+	// The Settings page read the login entry (Desktop.StartAtLogin).
+	markerStartAtLogin = regexp.MustCompile(`^netpulse-test: binding StartAtLogin (\S+)`)
 )
 
 // pair sets up a veth pair for traffic, or skips when that needs privileges
@@ -253,7 +256,10 @@ func TestTray(t *testing.T) {
 	stop()
 	w := startWatcher(t)
 
-	a := startApp(t, data, "--hidden")
+	// A login entry written beforehand: Settings must show it as on.
+	config := t.TempDir()
+	writeLoginEntry(t, config)
+	a := startAppEnv(t, []string{"XDG_CONFIG_HOME=" + config}, data, "--hidden")
 	it := w.waitItem(t, 20*time.Second)
 	a.waitLine(markerTrayReady, 10*time.Second)
 
@@ -356,6 +362,10 @@ func TestTray(t *testing.T) {
 	if m := a.waitLineAfter(&from, markerShown, 5*time.Second); m[1] != "settings" {
 		t.Errorf("Settings showed the view %q", m[1])
 	}
+	// The Startup switch asked the OS, and found the entry.
+	if m := a.waitLineAfter(&from, markerStartAtLogin, 10*time.Second); m[1] != "on=true" {
+		t.Errorf("Settings read start at login as %q, want on=true", m[1])
+	}
 
 	it.click(ids["Quit"])
 	if code := a.wait(15 * time.Second); code != 0 {
@@ -385,4 +395,18 @@ func TestNoSessionBus(t *testing.T) {
 		t.Fatalf("exit status after SIGTERM: %d, want 0", code)
 	}
 	a.waitLine(markerFlushed, time.Second)
+}
+
+// writeLoginEntry puts an XDG autostart entry for Net-Pulse in config, as
+// the Settings switch or a user would.
+func writeLoginEntry(t *testing.T, config string) {
+	t.Helper()
+	dir := filepath.Join(config, "autostart")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entry := "[Desktop Entry]\nType=Application\nName=Net-Pulse\nExec=" + env.bin + " --hidden\n"
+	if err := os.WriteFile(filepath.Join(dir, "io.github.netpulse.NetPulse.desktop"), []byte(entry), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -53,6 +53,11 @@ function desktopBackend(win, d) {
     // Tells the desktop shell the first chart is on screen (its tests wait
     // for this); older shells without the binding are fine.
     reportReady: (what) => (typeof d.ReportReady === 'function' ? call('ReportReady', what) : Promise.resolve()),
+    // The OS's login entry; shells without it leave the switch out.
+    ...(typeof d.StartAtLogin === 'function' && {
+      startAtLogin: () => call('StartAtLogin'),
+      setStartAtLogin: (on) => call('SetStartAtLogin', on),
+    }),
     // WebKitGTK calls a window that was never shown "visible", so the shell
     // says whether it is on screen.
     onVisibility(cb) {
@@ -211,6 +216,12 @@ export function createTransport(win) {
     // Whether anyone can see the page: cb(true|false) now and on changes.
     onVisibility: (cb) => (pick().onVisibility ? pick().onVisibility(cb) : browserVisibility(win, cb)),
     reportReady: (what) => pick().reportReady(what).catch(() => {}),
+    // Start at login exists in the desktop app only.
+    get canStartAtLogin() {
+      return typeof pick().startAtLogin === 'function';
+    },
+    startAtLogin: () => pick().startAtLogin(),
+    setStartAtLogin: (on) => pick().setStartAtLogin(on),
     onReachability(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);

@@ -136,6 +136,20 @@ describe('desktop transport', () => {
     expect(win.runtime.EventsOff).toHaveBeenCalledWith(LIVE_EVENT);
   });
 
+  it('offers start at login only where the shell binds it', async () => {
+    const { win, calls } = fakeDesktop();
+    expect(createTransport(win).canStartAtLogin).toBe(false);
+    win.go.app.Desktop.StartAtLogin = vi.fn(() => Promise.resolve(false));
+    win.go.app.Desktop.SetStartAtLogin = vi.fn((on) => Promise.resolve(on));
+    const t = createTransport(win);
+    expect(t.canStartAtLogin).toBe(true);
+    expect(await t.startAtLogin()).toBe(false);
+    expect(await t.setStartAtLogin(true)).toBe(true);
+    expect(win.go.app.Desktop.SetStartAtLogin).toHaveBeenCalledWith(true);
+    expect(calls).toEqual([]);
+    expect(createTransport({ fetch: vi.fn() }).canStartAtLogin).toBe(false);
+  });
+
   it('detects the desktop only when the bindings exist', () => {
     const { win } = fakeDesktop();
     delete win.go.app;

@@ -1,0 +1,59 @@
+//go:build linux || darwin
+
+package autostart
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Autostart is the login entry of one executable, kept as one file.
+type Autostart struct {
+	exe  string
+	path string
+	text func(exe string) string
+}
+
+// Enabled reports whether the entry exists. A desktop entry that a settings
+// tool switched off with Hidden=true counts as off.
+func (a *Autostart) Enabled() (bool, error) {
+	b, err := os.ReadFile(a.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read login entry: %w", err)
+	}
+	return !strings.Contains(string(b), "\nHidden=true"), nil
+}
+
+// Enable writes the entry, replacing one that names another path.
+func (a *Autostart) Enable() error {
+	if err := os.MkdirAll(filepath.Dir(a.path), 0o755); err != nil {
+		return fmt.Errorf("create login entry folder: %w", err)
+	}
+	tmp := a.path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(a.text(a.exe)), 0o644); err != nil {
+		return fmt.Errorf("write login entry: %w", err)
+	}
+	if err := os.Rename(tmp, a.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write login entry: %w", err)
+	}
+	return nil
+}
+
+// Disable removes the entry; no entry is not an error.
+func (a *Autostart) Disable() error {
+	if err := os.Remove(a.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove login entry: %w", err)
+	}
+	return nil
+}
+
+// Path is the entry's file.
+func (a *Autostart) Path() string { return a.path }
