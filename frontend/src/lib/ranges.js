@@ -3,6 +3,7 @@
 // never for a grouping finer than the server's poll interval.
 
 import { translate } from './i18n.js';
+import { rfc3339 } from './periods.js';
 
 const english = (key, vars) => translate('en', key, vars);
 
@@ -122,11 +123,13 @@ export function describe(windowSec, groupSec, tr = english) {
 }
 
 /**
- * trafficQuery is the request for a window ending now. The time zone only
- * matters for day buckets, so it is sent only then.
+ * trafficQuery is the request for a window ending now, or at endSec (unix s)
+ * when given. The time zone only matters for day buckets, so it is sent
+ * only then.
  */
-export function trafficQuery(windowSec, groupSec, tz) {
+export function trafficQuery(windowSec, groupSec, tz, endSec = null) {
   const q = { window: findWindow(windowSec)?.key ?? String(windowSec), group: findGroup(groupSec)?.key ?? String(groupSec) };
+  if (endSec != null) q.end = rfc3339(new Date(endSec * 1000));
   if (groupSec >= DAY && tz) q.tz = tz;
   return q;
 }
