@@ -1,8 +1,8 @@
 // Local-time labels for the chart's tooltips and the live readout.
 
-const DAY = 86400;
-
 import { dateFormat } from './intl.js';
+
+const DAY = 86400;
 
 const TIME = { hour: '2-digit', minute: '2-digit', hour12: false };
 const TIME_SEC = { ...TIME, second: '2-digit' };
