@@ -65,10 +65,10 @@ export async function accessibility(page) {
 /**
  * tabUntil presses Tab (or Shift+Tab) until the focused element matches
  * `match` (run in the page with the element), and checks that the focus is
- * visible there.
+ * visible there. The host may list many interfaces, hence the many presses.
  */
 export async function tabUntil(page, match, backwards = false) {
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 300; i++) {
     await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
     const el = await page.evaluateHandle(() => document.activeElement);
     if (await el.evaluate(match)) {
@@ -80,7 +80,7 @@ export async function tabUntil(page, match, backwards = false) {
       return;
     }
   }
-  throw new Error(`no element matching ${match} within 60 presses of Tab`);
+  throw new Error(`no element matching ${match} within 300 presses of Tab`);
 }
 
 /** keysShown lists catalogue keys and unfilled {placeholders} the page shows. */

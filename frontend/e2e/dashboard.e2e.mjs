@@ -560,6 +560,8 @@ async function main() {
   await test('axe-core: no serious or critical violation on any page in either theme', async () => {
     for (const theme of ['light', 'dark']) {
       await server.post('/api/config/settings', { theme });
+      // A fresh load reads the settings; moving between pages does not.
+      await page.goto('about:blank');
       for (const p of ['', 'history', 'settings']) {
         await page.goto(`${server.base}/#/${p}`);
         await until(`the ${theme} theme`, async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === theme);
@@ -596,6 +598,7 @@ async function main() {
       ['zh', '历史'],
     ]) {
       await server.post('/api/config/settings', { language });
+      await page.goto('about:blank');
       for (const p of ['', 'history', 'settings']) {
         await page.goto(`${server.base}/#/${p}`);
         await page.getByRole('tab', { name: word }).waitFor();
