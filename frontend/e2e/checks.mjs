@@ -44,10 +44,12 @@ export async function historyTotals(page, name) {
   }, name);
 }
 
-/** noSidewaysScroll fails when the page is wider than the window. */
+/** noSidewaysScroll fails when the page, or a table in it, is wider than its room. */
 export async function noSidewaysScroll(page, what) {
   const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   assert(scroll <= client, `${what}: the page is ${scroll} px wide in a ${client} px window`);
+  const regions = await page.evaluate(() => [...document.querySelectorAll('[role=region]')].map((e) => [e.getAttribute('aria-label'), e.scrollWidth, e.clientWidth]));
+  for (const [name, s, c] of regions) assert(s <= c, `${what}: "${name}" is ${s} px wide in ${c} px`);
 }
 
 /** accessibility runs axe-core on the page and lists serious and critical violations. */
