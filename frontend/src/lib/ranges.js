@@ -7,45 +7,17 @@ import { rfc3339 } from './periods.js';
 
 const english = (key, vars) => translate('en', key, vars);
 
-const MIN = 60;
-const HOUR = 3600;
 const DAY = 86400;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: DAY };
+
+// A step is named as the API takes it ("15m", "7d"); its length follows.
+const steps = (keys) => keys.map((key) => ({ key, seconds: Number(key.slice(0, -1)) * UNIT_SECONDS[key.slice(-1)] }));
 
 /** WINDOWS are the time-window slider's steps, shortest first. */
-export const WINDOWS = [
-  { key: '5m', seconds: 5 * MIN },
-  { key: '15m', seconds: 15 * MIN },
-  { key: '30m', seconds: 30 * MIN },
-  { key: '1h', seconds: HOUR },
-  { key: '3h', seconds: 3 * HOUR },
-  { key: '6h', seconds: 6 * HOUR },
-  { key: '12h', seconds: 12 * HOUR },
-  { key: '24h', seconds: DAY },
-  { key: '2d', seconds: 2 * DAY },
-  { key: '7d', seconds: 7 * DAY },
-  { key: '14d', seconds: 14 * DAY },
-  { key: '30d', seconds: 30 * DAY },
-  { key: '90d', seconds: 90 * DAY },
-  { key: '180d', seconds: 180 * DAY },
-  { key: '365d', seconds: 365 * DAY },
-];
+export const WINDOWS = steps(['5m', '15m', '30m', '1h', '3h', '6h', '12h', '24h', '2d', '7d', '14d', '30d', '90d', '180d', '365d']);
 
 /** GROUPS are the grouping slider's steps, finest first. */
-export const GROUPS = [
-  { key: '1s', seconds: 1 },
-  { key: '5s', seconds: 5 },
-  { key: '10s', seconds: 10 },
-  { key: '30s', seconds: 30 },
-  { key: '1m', seconds: MIN },
-  { key: '5m', seconds: 5 * MIN },
-  { key: '15m', seconds: 15 * MIN },
-  { key: '30m', seconds: 30 * MIN },
-  { key: '1h', seconds: HOUR },
-  { key: '3h', seconds: 3 * HOUR },
-  { key: '6h', seconds: 6 * HOUR },
-  { key: '12h', seconds: 12 * HOUR },
-  { key: '1d', seconds: DAY },
-];
+export const GROUPS = steps(['1s', '5s', '10s', '30s', '1m', '5m', '15m', '30m', '1h', '3h', '6h', '12h', '1d']);
 
 /** MAX_POINTS bounds the buckets one request may return per series. */
 export const MAX_POINTS = 1500;
