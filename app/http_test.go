@@ -127,6 +127,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"monitored: wrong method", call{method: "PUT", path: "/api/config/monitored_interfaces", body: `{"interfaces":[]}`}, 405},
 		{"settings: unknown key", call{method: "POST", path: "/api/config/settings", body: `{"theme":"light","font":"big"}`}, 400},
 		{"settings: bad value", call{method: "POST", path: "/api/config/settings", body: `{"theme":"light","rate_unit":"nibbles"}`}, 400},
+		{"settings: unknown language", call{method: "POST", path: "/api/config/settings", body: `{"theme":"light","language":"fr"}`}, 400},
 		{"settings: wrong type", call{method: "POST", path: "/api/config/settings", body: `{"theme":1}`}, 400},
 		{"settings: empty object", call{method: "POST", path: "/api/config/settings", body: `{}`}, 400},
 		{"settings: array", call{method: "POST", path: "/api/config/settings", body: `["theme"]`}, 400},
@@ -270,6 +271,13 @@ func TestSelectionAndSettingsRoundTrip(t *testing.T) {
 	resp, body = call{method: "POST", path: "/api/config/settings", body: `{"rate_unit":"bytes","unit_prefix":"iec"}`}.do(t, srv)
 	if resp.StatusCode != 200 || body["rate_unit"] != "bytes" || body["unit_prefix"] != "iec" || body["theme"] != "system" {
 		t.Errorf("settings: %d %v", resp.StatusCode, body)
+	}
+	if body["language"] != "auto" {
+		t.Errorf("language before any choice: %v", body["language"])
+	}
+	resp, body = call{method: "POST", path: "/api/config/settings", body: `{"language":"de"}`}.do(t, srv)
+	if resp.StatusCode != 200 || body["language"] != "de" || body["rate_unit"] != "bytes" {
+		t.Errorf("language: %d %v", resp.StatusCode, body)
 	}
 	resp, body = call{method: "GET", path: "/api/interfaces"}.do(t, srv)
 	if resp.StatusCode != 200 {

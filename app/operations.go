@@ -20,9 +20,11 @@ var settingChoices = map[string][]string{
 	"rate_unit":   {"bits", "bytes"},
 	"unit_prefix": {"si", "iec"},
 	"theme":       {"system", "light", "dark"},
+	// "auto" follows the browser's (or, in the desktop app, the system's) language.
+	"language": {"auto", "en", "de", "zh"},
 }
 
-var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system"}
+var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system", Language: "auto"}
 
 // loadMonitored returns the saved selection, or on first start the
 // default-route interface.
@@ -171,7 +173,7 @@ func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
 // Settings returns the display settings.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	out := defaultSettings
-	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme} {
+	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme, "language": &out.Language} {
 		v, ok, err := s.store.Setting(ctx, key)
 		if err != nil {
 			return Settings{}, err
@@ -198,12 +200,12 @@ func (s *Service) UpdateSettings(ctx context.Context, patch map[string]string) (
 // ValidateSettings checks a settings patch.
 func ValidateSettings(patch map[string]string) error {
 	if len(patch) == 0 {
-		return badRequest("no settings given; known keys: rate_unit, unit_prefix, theme")
+		return badRequest("no settings given; known keys: rate_unit, unit_prefix, theme, language")
 	}
 	for k, v := range patch {
 		choices, ok := settingChoices[k]
 		if !ok {
-			return badRequest("unknown setting %q; known keys: rate_unit, unit_prefix, theme", k)
+			return badRequest("unknown setting %q; known keys: rate_unit, unit_prefix, theme, language", k)
 		}
 		if !slices.Contains(choices, v) {
 			return badRequest("%s: %q is not one of %v", k, v, choices)

@@ -80,6 +80,7 @@ type Settings struct {
 	RateUnit   string `json:"rate_unit"`
 	UnitPrefix string `json:"unit_prefix"`
 	Theme      string `json:"theme"`
+	Language   string `json:"language"`
 }
 
 // Health reports whether polling and recording work.

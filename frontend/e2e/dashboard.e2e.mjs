@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { formatBytes } from '../src/lib/units.js';
+import { accessibility, historyTotals, keysShown, noSidewaysScroll, tabUntil } from './checks.mjs';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -275,7 +276,7 @@ async function main() {
     const saved = await server.post('/api/config/monitored_interfaces', { interfaces: [HOST_IF] });
     assert(JSON.stringify(saved.interfaces) === JSON.stringify([HOST_IF]), `saved ${JSON.stringify(saved)}`);
     // Start from known settings, also if a previous run changed them.
-    await server.post('/api/config/settings', { rate_unit: 'bits', unit_prefix: 'si', theme: 'light' });
+    await server.post('/api/config/settings', { rate_unit: 'bits', unit_prefix: 'si', theme: 'light', language: 'en' });
   });
 
   context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
@@ -374,9 +375,12 @@ async function main() {
   });
 
   await test('settings: un-check and check interfaces, save', async () => {
-    // Tabs work with the keyboard: focus the selected tab, arrow to the next.
+    // Tabs work with the keyboard: focus the selected tab, arrow to the next
+    // (History), End to the last.
     await page.getByRole('tab', { name: 'Dashboard' }).focus();
     await page.keyboard.press('ArrowRight');
+    await until('the History tab', async () => (await page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')) === 'true');
+    await page.keyboard.press('End');
     await until('the Settings tab', async () => (await page.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected')) === 'true');
     const box = (name) => page.locator(`input[type=checkbox][value="${name}"]`);
     await box(HOST_IF).waitFor();
@@ -473,6 +477,142 @@ async function main() {
     assert(ui >= body.rx_bytes && ui - body.rx_bytes < 64 * 1024, `page shows ${ui}, answer said ${body.rx_bytes}`);
   });
 
+  await test('history tables equal /api/traffic for the same periods', async () => {
+    await page.goto(`${server.base}/#/history`);
+    await page.locator('[data-testid=history-interface]').selectOption(HOST_IF);
+    let last = '';
+    await until(
+      'the history totals to match',
+      async () => {
+        const r = await historyTotals(page, HOST_IF);
+        last = JSON.stringify(r);
+        return r.every((x) => x.page === x.api) && r[0].api > TRAFFIC_RATE * 10;
+      },
+      { timeout: 15_000, every: 500 },
+    ).catch((e) => {
+      throw new Error(`${e.message} (${last})`);
+    });
+    log(`     ${last}`);
+    await screenshot('history.png', { fullPage: true });
+  });
+
+  await test('stepping back changes the request end and the chart', async () => {
+    await page.goto(`${server.base}/#/`);
+    await until('the chart', async () => (await chartState(page))?.datasets.length > 0);
+    const before = await chartState(page);
+    const req = page.waitForRequest((r) => r.url().includes('/api/traffic') && new URL(r.url()).searchParams.has('end') && new URL(r.url()).searchParams.get('window') === '5m');
+    await page.getByTestId('nav-back').click();
+    const end = Date.parse(new URL((await req).url()).searchParams.get('end'));
+    assert(Math.abs(end - (before.xMax - 300_000)) < 5000, `end ${new Date(end).toISOString()}, want about 5 minutes before ${new Date(before.xMax).toISOString()}`);
+    await until('the chart to end there', async () => (await chartState(page)).xMax === end);
+    assert(new URL(page.url()).searchParams.has('end'), `no end in the address ${page.url()}`);
+    const back = page.waitForRequest((r) => r.url().includes('/api/traffic') && !new URL(r.url()).searchParams.has('end'));
+    await page.getByTestId('nav-now').click();
+    await back;
+    await until('a live chart again', async () => (await chartState(page)).xMax > end + 200_000);
+    assert(!new URL(page.url()).searchParams.has('end'), `end left in the address ${page.url()}`);
+  });
+
+  await test('a bookmarked address restores the view, and a drag zooms in', async () => {
+    // Shortly before now, so the window holds this run's traffic.
+    const end = new Date(Math.floor(Date.now() / 1000 - 20) * 1000);
+    const iso = end.toISOString().replace('.000Z', 'Z');
+    const req = page.waitForRequest((r) => r.url().includes('/api/traffic') && new URL(r.url()).searchParams.get('window') === '24h');
+    await page.goto(`${server.base}/?w=24h&g=5m&end=${iso}&lines=interfaces#/`);
+    const q = new URL((await req).url()).searchParams;
+    assert(q.get('group') === '5m' && Date.parse(q.get('end')) === end.getTime(), `request ${q}`);
+    await until('the chart to end at the bookmark', async () => (await chartState(page))?.xMax === end.getTime());
+    assert(await page.getByLabel('Each interface').isChecked(), 'lines: each interface');
+    assert((await page.locator('#window-range').getAttribute('aria-valuetext')) === 'last 24 hours', 'window slider');
+    const box = await page.locator('.chart canvas').boundingBox();
+    // A tenth of the canvas is a little more than a tenth of the plot: 3 hours.
+    const zoomed = page.waitForRequest((r) => r.url().includes('/api/traffic') && ['3h', '6h'].includes(new URL(r.url()).searchParams.get('window')));
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const w = new URL((await zoomed).url()).searchParams.get('window');
+    await until(`a ${w} chart`, async () => {
+      const s = await chartState(page);
+      return s.xMax - s.xMin === seconds(w) * 1000;
+    });
+    assert(new URL(page.url()).searchParams.get('w') === w, `address after zoom ${page.url()}`);
+  });
+
+  await test('at 375 x 667, 800 x 600 and 1280 x 900 no page scrolls sideways', async () => {
+    await page.goto(`${server.base}/?w=1h&g=10s&lines=combined#/`);
+    for (const [w, h] of [
+      [375, 667],
+      [800, 600],
+      [1280, 900],
+    ]) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const p of ['dashboard', 'history', 'settings']) {
+        await page.goto(`${server.base}/#/${p === 'dashboard' ? '' : p}`);
+        await page.getByRole('tab', { name: p[0].toUpperCase() + p.slice(1), selected: true }).waitFor();
+        await sleep(800);
+        await noSidewaysScroll(page, `${p} at ${w} x ${h}`);
+        if (w === 375) await screenshot(`phone-${p}.png`, { fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await test('axe-core: no serious or critical violation on any page in either theme', async () => {
+    for (const theme of ['light', 'dark']) {
+      await server.post('/api/config/settings', { theme });
+      // A fresh load reads the settings; moving between pages does not.
+      await page.goto('about:blank');
+      for (const p of ['', 'history', 'settings']) {
+        await page.goto(`${server.base}/#/${p}`);
+        await until(`the ${theme} theme`, async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === theme);
+        await sleep(1000);
+        const bad = await accessibility(page);
+        assert(bad.length === 0, `${theme} ${p || 'dashboard'}:\n${bad.join('\n')}`);
+      }
+    }
+  });
+
+  await test('keyboard only: change the window, tick an interface, save', async () => {
+    await page.goto(`${server.base}/?w=1h&g=10s&lines=combined#/`);
+    await page.locator('#window-range').waitFor();
+    await tabUntil(page, (el) => el.id === 'window-range');
+    const req = page.waitForRequest((r) => r.url().includes('/api/traffic') && new URL(r.url()).searchParams.get('window') === '3h');
+    await page.keyboard.press('ArrowRight');
+    await req;
+    await tabUntil(page, (el) => el.getAttribute('role') === 'tab' && el.getAttribute('aria-selected') === 'true', true);
+    await page.keyboard.press('End');
+    await page.locator('input[type=checkbox][value=lo]').waitFor();
+    for (const want of [false, true]) {
+      await tabUntil(page, (el) => el.matches('input[type=checkbox][value=lo]'));
+      await page.keyboard.press('Space');
+      await tabUntil(page, (el) => el.matches('button[type=submit]'));
+      await page.keyboard.press('Enter');
+      await until('the save', async () => (await server.api('/api/config/monitored_interfaces')).interfaces.includes('lo') === want);
+    }
+    await page.getByText(`Saved. Recording lo, ${HOST_IF}.`).waitFor();
+  });
+
+  await test('German and Chinese pages show no catalogue key', async () => {
+    for (const [language, word] of [
+      ['de', 'Verlauf'],
+      ['zh', '历史'],
+    ]) {
+      await server.post('/api/config/settings', { language });
+      await page.goto('about:blank');
+      for (const p of ['', 'history', 'settings']) {
+        await page.goto(`${server.base}/#/${p}`);
+        await page.getByRole('tab', { name: word }).waitFor();
+        await sleep(800);
+        const keys = await keysShown(page);
+        assert(keys.length === 0, `${language} ${p || 'dashboard'} shows ${keys.join(', ')}`);
+      }
+      assert((await page.evaluate(() => document.documentElement.lang)).startsWith(language), `html lang for ${language}`);
+      await screenshot(`settings-${language}.png`, { fullPage: true });
+    }
+    await server.post('/api/config/settings', { language: 'en', theme: 'dark' });
+  });
+
   await test('selection and settings survive a server restart', async () => {
     await page.goto('about:blank');
     await server.stop();
@@ -514,7 +654,7 @@ try {
 
 if (!failed && process.env.UPDATE_SCREENSHOTS === '1') {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
+  for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png', 'history.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
 }
 if (networkChanged.length) log(`note: ${networkChanged.length} request(s) dropped by a network change on this host (not counted)`);
 if (firstChartMs != null) log(`time to first chart: ${firstChartMs} ms`);

@@ -1,19 +1,12 @@
 // Ordering and labels for the interface list in Settings.
 
-const KIND_WORDS = {
-  physical: 'physical',
-  loopback: 'loopback',
-  bridge: 'bridge',
-  bond: 'bond',
-  vlan: 'VLAN',
-  tunnel: 'tunnel',
-  veth: 'virtual Ethernet (veth)',
-  virtual: 'virtual',
-};
+import { translate } from './i18n.js';
 
-/** kindWords names an interface kind for people; "" when unknown. */
-export function kindWords(kind) {
-  return KIND_WORDS[kind] ?? '';
+const KINDS = ['physical', 'loopback', 'bridge', 'bond', 'vlan', 'tunnel', 'veth', 'virtual'];
+
+/** kindWords names an interface kind for people, in the locale of tr; "" when unknown. */
+export function kindWords(kind, tr = (key) => translate('en', key)) {
+  return KINDS.includes(kind) ? tr(`if.kind.${kind}`) : '';
 }
 
 /**

@@ -2,45 +2,22 @@
 // them consistent: a request never asks for more than MAX_POINTS buckets, and
 // never for a grouping finer than the server's poll interval.
 
-const MIN = 60;
-const HOUR = 3600;
+import { translate } from './i18n.js';
+import { rfc3339 } from './periods.js';
+
+const english = (key, vars) => translate('en', key, vars);
+
 const DAY = 86400;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: DAY };
+
+// A step is named as the API takes it ("15m", "7d"); its length follows.
+const steps = (keys) => keys.map((key) => ({ key, seconds: Number(key.slice(0, -1)) * UNIT_SECONDS[key.slice(-1)] }));
 
 /** WINDOWS are the time-window slider's steps, shortest first. */
-export const WINDOWS = [
-  { key: '5m', seconds: 5 * MIN, words: '5 minutes' },
-  { key: '15m', seconds: 15 * MIN, words: '15 minutes' },
-  { key: '30m', seconds: 30 * MIN, words: '30 minutes' },
-  { key: '1h', seconds: HOUR, words: 'hour' },
-  { key: '3h', seconds: 3 * HOUR, words: '3 hours' },
-  { key: '6h', seconds: 6 * HOUR, words: '6 hours' },
-  { key: '12h', seconds: 12 * HOUR, words: '12 hours' },
-  { key: '24h', seconds: DAY, words: '24 hours' },
-  { key: '2d', seconds: 2 * DAY, words: '2 days' },
-  { key: '7d', seconds: 7 * DAY, words: '7 days' },
-  { key: '14d', seconds: 14 * DAY, words: '14 days' },
-  { key: '30d', seconds: 30 * DAY, words: '30 days' },
-  { key: '90d', seconds: 90 * DAY, words: '90 days' },
-  { key: '180d', seconds: 180 * DAY, words: '180 days' },
-  { key: '365d', seconds: 365 * DAY, words: '365 days' },
-];
+export const WINDOWS = steps(['5m', '15m', '30m', '1h', '3h', '6h', '12h', '24h', '2d', '7d', '14d', '30d', '90d', '180d', '365d']);
 
 /** GROUPS are the grouping slider's steps, finest first. */
-export const GROUPS = [
-  { key: '1s', seconds: 1, words: '1-second' },
-  { key: '5s', seconds: 5, words: '5-second' },
-  { key: '10s', seconds: 10, words: '10-second' },
-  { key: '30s', seconds: 30, words: '30-second' },
-  { key: '1m', seconds: MIN, words: '1-minute' },
-  { key: '5m', seconds: 5 * MIN, words: '5-minute' },
-  { key: '15m', seconds: 15 * MIN, words: '15-minute' },
-  { key: '30m', seconds: 30 * MIN, words: '30-minute' },
-  { key: '1h', seconds: HOUR, words: '1-hour' },
-  { key: '3h', seconds: 3 * HOUR, words: '3-hour' },
-  { key: '6h', seconds: 6 * HOUR, words: '6-hour' },
-  { key: '12h', seconds: 12 * HOUR, words: '12-hour' },
-  { key: '1d', seconds: DAY, words: '1-day' },
-];
+export const GROUPS = steps(['1s', '5s', '10s', '30s', '1m', '5m', '15m', '30m', '1h', '3h', '6h', '12h', '1d']);
 
 /** MAX_POINTS bounds the buckets one request may return per series. */
 export const MAX_POINTS = 1500;
@@ -100,19 +77,31 @@ export function findGroup(keyOrSeconds) {
   return GROUPS.find((g) => g.key === keyOrSeconds || g.seconds === keyOrSeconds);
 }
 
-/** describe puts a choice into words: "last 7 days, 1-hour groups". */
-export function describe(windowSec, groupSec) {
+/** windowWords names a window in the locale: "7 days". */
+export function windowWords(windowSec, tr = english) {
   const w = findWindow(windowSec);
+  return w ? tr(`range.window.${w.key}`) : `${windowSec} s`;
+}
+
+/** groupWords names a grouping in the locale: "1-hour". */
+export function groupWords(groupSec, tr = english) {
   const g = findGroup(groupSec);
-  return `last ${w ? w.words : `${windowSec} seconds`}, ${g ? g.words : `${groupSec}-second`} groups`;
+  return g ? tr(`range.group.${g.key}`) : `${groupSec} s`;
+}
+
+/** describe puts a choice into words: "last 7 days, 1-hour groups". */
+export function describe(windowSec, groupSec, tr = english) {
+  return tr('range.describe', { window: windowWords(windowSec, tr), group: groupWords(groupSec, tr) });
 }
 
 /**
- * trafficQuery is the request for a window ending now. The time zone only
- * matters for day buckets, so it is sent only then.
+ * trafficQuery is the request for a window ending now, or at endSec (unix s)
+ * when given. The time zone only matters for day buckets, so it is sent
+ * only then.
  */
-export function trafficQuery(windowSec, groupSec, tz) {
+export function trafficQuery(windowSec, groupSec, tz, endSec = null) {
   const q = { window: findWindow(windowSec)?.key ?? String(windowSec), group: findGroup(groupSec)?.key ?? String(groupSec) };
+  if (endSec != null) q.end = rfc3339(new Date(endSec * 1000));
   if (groupSec >= DAY && tz) q.tz = tz;
   return q;
 }

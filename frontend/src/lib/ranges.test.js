@@ -103,4 +103,10 @@ describe('trafficQuery', () => {
     expect(trafficQuery(30 * 86400, 86400, 'Europe/Berlin')).toEqual({ window: '30d', group: '1d', tz: 'Europe/Berlin' });
     expect(trafficQuery(7 * 86400, 1800)).toEqual({ window: '7d', group: '30m' });
   });
+  it('sends an end only for a view moved back in time', () => {
+    const end = Date.UTC(2026, 2, 5, 18) / 1000;
+    const q = trafficQuery(3600, 10, 'UTC', end);
+    expect(Date.parse(q.end) / 1000).toBe(end);
+    expect(trafficQuery(3600, 10, 'UTC', null).end).toBeUndefined();
+  });
 });

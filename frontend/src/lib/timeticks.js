@@ -4,6 +4,8 @@
 // odd offsets from the window's start; a linear axis with these ticks needs
 // neither.
 
+import { dateFormat } from './intl.js';
+
 const MIN = 60;
 const HOUR = 3600;
 const DAY = 86400;
@@ -68,22 +70,22 @@ export function timeTicks(minMs, maxMs, maxCount) {
   return { step, ticks };
 }
 
-const fmt = (opts) => new Intl.DateTimeFormat(undefined, { hour12: false, ...opts });
 const F = {
-  sec: fmt({ hour: '2-digit', minute: '2-digit', second: '2-digit' }),
-  min: fmt({ hour: '2-digit', minute: '2-digit' }),
-  day: fmt({ day: 'numeric', month: 'short' }),
-  month: fmt({ month: 'short' }),
-  year: fmt({ year: 'numeric' }),
+  sec: { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
+  min: { hour: '2-digit', minute: '2-digit', hour12: false },
+  day: { day: 'numeric', month: 'short' },
+  month: { month: 'short' },
+  year: { year: 'numeric' },
 };
 
-/** tickLabel formats a tick for its step; majors show the date or year. */
-export function tickLabel(ms, step, major) {
+/** tickLabel formats a tick for its step in the locale; majors show the date or year. */
+export function tickLabel(ms, step, major, locale = undefined) {
   const d = new Date(ms);
+  const f = (opts) => dateFormat(locale, opts);
   if (step.unit === 'second') {
-    if (major) return F.day.format(d);
-    return (step.n < MIN ? F.sec : F.min).format(d);
+    if (major) return f(F.day).format(d);
+    return f(step.n < MIN ? F.sec : F.min).format(d);
   }
-  if (step.unit === 'day') return F.day.format(d);
-  return major ? F.year.format(d) : F.month.format(d);
+  if (step.unit === 'day') return f(F.day).format(d);
+  return f(major ? F.year : F.month).format(d);
 }

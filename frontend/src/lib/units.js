@@ -2,6 +2,8 @@
 // bytes per second; the user picks bits or bytes and SI (1000) or IEC (1024)
 // prefixes in Settings.
 
+import { fixed, numberFormat } from './intl.js';
+
 const SYSTEMS = {
   si: { base: 1000, prefixes: ['', 'k', 'M', 'G', 'T', 'P', 'E'] },
   iec: { base: 1024, prefixes: ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] },
@@ -31,35 +33,35 @@ export function scale(value, prefix = 'si') {
 
 // Three significant digits; a value in the base unit is shown whole unless it
 // is a small fraction (a slow rate averaged over a long bucket).
-function digits(v, index) {
+function decimals(v, index) {
   const a = Math.abs(v);
-  if (index === 0) {
-    if (a > 0 && a < 10 && !Number.isInteger(a)) return v.toFixed(1);
-    return String(Math.round(v));
-  }
-  if (a < 10) return v.toFixed(2);
-  if (a < 100) return v.toFixed(1);
-  return String(Math.round(v));
+  if (index === 0) return a > 0 && a < 10 && !Number.isInteger(a) ? 1 : 0;
+  if (a < 10) return 2;
+  if (a < 100) return 1;
+  return 0;
 }
 
-function format(value, prefix, unit) {
+function format(value, prefix, unit, locale) {
   if (value == null || !Number.isFinite(value)) return '–';
   const { base, prefixes } = system(prefix);
   let { value: v, index } = scale(value, prefix);
-  let text = digits(v, index);
+  let d = decimals(v, index);
   // Rounding can reach the base ("1000 kB"); move to the next prefix instead.
   // IEC keeps four digits below 1024 ("1010 KiB"), which is the usual style.
-  if (Math.abs(Number(text)) >= base && index < prefixes.length - 1) {
+  if (Math.abs(Number(v.toFixed(d))) >= base && index < prefixes.length - 1) {
     index++;
     v /= base;
-    text = digits(v, index);
+    d = decimals(v, index);
   }
-  return `${text} ${prefixes[index]}${unit}`;
+  return `${fixed(v, d, locale)} ${prefixes[index]}${unit}`;
 }
 
-/** formatBytes renders a byte count: "0 B", "1.50 MB", "2.00 GiB". */
-export function formatBytes(bytes, prefix = 'si') {
-  return format(bytes, prefix, 'B');
+/**
+ * formatBytes renders a byte count: "0 B", "1.50 MB", "2.00 GiB"; numbers
+ * follow the locale ("1,50 MB" in German).
+ */
+export function formatBytes(bytes, prefix = 'si', locale = 'en') {
+  return format(bytes, prefix, 'B', locale);
 }
 
 /** rateFactor converts bytes per second into the unit the user chose. */
@@ -76,19 +78,19 @@ export function rateUnitName(rateUnit) {
  * formatRate renders a rate given in bytes per second in the user's unit:
  * "12.5 Mbit/s" or "1.56 MB/s".
  */
-export function formatRate(bytesPerSec, units = DEFAULT_UNITS) {
+export function formatRate(bytesPerSec, units = DEFAULT_UNITS, locale = 'en') {
   if (bytesPerSec == null || !Number.isFinite(bytesPerSec)) return '–';
-  return format(bytesPerSec * rateFactor(units.rate_unit), units.unit_prefix, rateUnitName(units.rate_unit));
+  return format(bytesPerSec * rateFactor(units.rate_unit), units.unit_prefix, rateUnitName(units.rate_unit), locale);
 }
 
 /**
  * formatAxis renders a value already in the display unit (bits or bytes per
  * second) for an axis label: short, no trailing zeros ("2.5 Mbit/s").
  */
-export function formatAxis(value, units = DEFAULT_UNITS) {
+export function formatAxis(value, units = DEFAULT_UNITS, locale = 'en') {
   if (value === 0) return '0';
   const { value: v, index } = scale(value, units.unit_prefix);
-  const text = String(Number(v.toPrecision(3)));
+  const text = numberFormat(locale, { maximumSignificantDigits: 3, useGrouping: false }).format(v);
   return `${text} ${system(units.unit_prefix).prefixes[index]}${rateUnitName(units.rate_unit)}`;
 }
 

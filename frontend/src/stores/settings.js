@@ -6,7 +6,7 @@ import { get, writable } from 'svelte/store';
 const KEY = 'netpulse.settings';
 
 /** DEFAULT_SETTINGS match the server's defaults. */
-export const DEFAULT_SETTINGS = { rate_unit: 'bits', unit_prefix: 'si', theme: 'system' };
+export const DEFAULT_SETTINGS = { rate_unit: 'bits', unit_prefix: 'si', theme: 'system', language: 'auto' };
 
 // The last known settings are cached locally so the first paint already has
 // the right theme and units, before the server answers.
@@ -28,7 +28,7 @@ function remember(v) {
   }
 }
 
-/** settings holds {rate_unit, unit_prefix, theme}. */
+/** settings holds {rate_unit, unit_prefix, theme, language}. */
 export const settings = writable(cached());
 settings.subscribe(remember);
 

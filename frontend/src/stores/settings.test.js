@@ -28,8 +28,8 @@ describe('settings store', () => {
   });
 
   it('loads the server settings', async () => {
-    await loadSettings({ settings: async () => ({ rate_unit: 'bytes', unit_prefix: 'iec', theme: 'light' }) });
-    expect(get(settings)).toEqual({ rate_unit: 'bytes', unit_prefix: 'iec', theme: 'light' });
+    await loadSettings({ settings: async () => ({ rate_unit: 'bytes', unit_prefix: 'iec', theme: 'light', language: 'de' }) });
+    expect(get(settings)).toEqual({ rate_unit: 'bytes', unit_prefix: 'iec', theme: 'light', language: 'de' });
   });
 });
 

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { hasView, isoDay, jumpTo, parseView, step, viewSearch, zoom } from './viewurl.js';
+
+const base = { windowSec: 3600, groupSec: 10, end: null, mode: 'combined' };
+const NOW = Date.UTC(2026, 2, 15, 12, 0, 0) / 1000;
+
+describe('parseView', () => {
+  const cases = [
+    { name: 'empty: the base view', search: '', want: base },
+    { name: 'full view', search: '?w=7d&g=1h&end=2026-03-05T18:00:00Z&lines=interfaces', want: { windowSec: 7 * 86400, groupSec: 3600, end: Date.UTC(2026, 2, 5, 18) / 1000, mode: 'interfaces' } },
+    { name: 'end with an offset', search: '?w=1h&g=1m&end=2026-03-05T19:00:00%2B01:00', want: { ...base, groupSec: 60, end: Date.UTC(2026, 2, 5, 18) / 1000 } },
+    { name: 'unknown window keeps the base one', search: '?w=3y&g=1m', want: { ...base, groupSec: 60 } },
+    { name: 'grouping that does not fit the window is adjusted', search: '?w=365d&g=1s', want: { ...base, windowSec: 365 * 86400, groupSec: 86400 } },
+    { name: 'bad end is live', search: '?end=yesterday', want: base },
+    { name: 'bad lines keeps the base', search: '?lines=stacked', want: base },
+  ];
+  for (const c of cases) it(c.name, () => expect(parseView(c.search, base)).toEqual(c.want));
+
+  it('round-trips through viewSearch', () => {
+    const views = [base, { windowSec: 86400, groupSec: 300, end: NOW - 86400, mode: 'interfaces' }];
+    for (const v of views) expect(parseView(viewSearch(v), base)).toEqual(v);
+  });
+  it('writes no end for a live view', () => {
+    expect(viewSearch(base)).toBe('?w=1h&g=10s&lines=combined');
+    expect(hasView('?w=1h')).toBe(true);
+    expect(hasView('?utm=x')).toBe(false);
+  });
+});
+
+describe('moving through time', () => {
+  const cases = [
+    { name: 'back from live', got: () => step(base, -1, NOW), want: { ...base, end: NOW - 3600 } },
+    { name: 'back again', got: () => step({ ...base, end: NOW - 3600 }, -1, NOW), want: { ...base, end: NOW - 7200 } },
+    { name: 'forward', got: () => step({ ...base, end: NOW - 7200 }, 1, NOW), want: { ...base, end: NOW - 3600 } },
+    { name: 'forward to now is live', got: () => step({ ...base, end: NOW - 3600 }, 1, NOW), want: base },
+    { name: 'forward from live stays live', got: () => step(base, 1, NOW), want: base },
+    { name: 'a date: the window ends at the end of that local day', got: () => jumpTo(base, '2026-03-01', NOW), want: { ...base, end: new Date(2026, 2, 2).getTime() / 1000 } },
+    { name: 'today is live', got: () => jumpTo(base, isoDay(NOW), NOW), want: base },
+    { name: 'a bad date changes nothing', got: () => jumpTo({ ...base, end: 5 }, '2026-3-1', NOW), want: { ...base, end: 5 } },
+  ];
+  for (const c of cases) it(c.name, () => expect(c.got()).toEqual(c.want));
+});
+
+describe('zoom', () => {
+  const week = { windowSec: 7 * 86400, groupSec: 3600, end: null, mode: 'combined' };
+  it('snaps to the shortest window holding the range, centred', () => {
+    const from = NOW - 3 * 86400;
+    const v = zoom(week, from, from + 2.5 * 3600, NOW);
+    expect(v.windowSec).toBe(3 * 3600);
+    expect(v.end).toBe(from + 2.5 * 3600 + 0.25 * 3600);
+    expect(v.groupSec).toBeLessThan(3600);
+  });
+  it('works dragged right to left', () => {
+    expect(zoom(week, NOW - 86400, NOW - 86400 - 5 * 3600, NOW).windowSec).toBe(6 * 3600);
+  });
+  it('a range reaching now stays live', () => {
+    expect(zoom(week, NOW - 3000, NOW, NOW).end).toBeNull();
+  });
+  it('a click is not a zoom', () => {
+    expect(zoom(week, NOW - 100, NOW - 90, NOW)).toBeNull();
+  });
+});
