@@ -48,8 +48,10 @@ func NewHandler(svc *Service, cfg Config, assets fs.FS) http.Handler {
 	mux.HandleFunc("POST /api/config/settings", h.setSettings)
 	mux.HandleFunc("GET /api/traffic", h.traffic)
 	mux.HandleFunc("GET /api/live", h.live)
+	mux.HandleFunc("GET /api/backup", h.backup)
+	mux.Handle("GET /metrics", svc.stats.handler())
 	for _, p := range []string{"/api/health", "/api/interfaces", "/api/config/monitored_interfaces",
-		"/api/config/settings", "/api/traffic", "/api/live"} {
+		"/api/config/settings", "/api/traffic", "/api/live", "/api/backup", "/metrics"} {
 		mux.HandleFunc(p, methodNotAllowed)
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

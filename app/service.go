@@ -29,6 +29,7 @@ type Service struct {
 	poller *collector.Poller
 	sched  *collector.Schedule
 	hub    *hub
+	stats  *metrics
 	bootID string
 	recs   []storage.Record // record's buffer; only the poll job uses it
 
@@ -59,6 +60,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, log: log, store: store, hub: newHub()}
+	s.stats = newMetrics(cfg.Version, store)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)
 	if err := s.start(ctx); err != nil {
@@ -92,8 +94,8 @@ func (s *Service) start(ctx context.Context) error {
 		when     collector.When
 		fn       func(context.Context)
 	}{
-		{"poll", s.cfg.Interval, collector.MidSlot, s.poller.Poll},
-		{"flush", s.cfg.FlushInterval, collector.AfterInterval, func(ctx context.Context) { s.flush(ctx) }},
+		{"poll", s.cfg.Interval, collector.MidSlot, s.stats.timedPoll(s.poller)},
+		{"flush", s.cfg.FlushInterval, collector.AfterInterval, s.stats.timedFlush(s.flush)},
 		{"retention", time.Hour, collector.Now, s.prune},
 	}
 	// The first reading is taken now, as the baseline; the schedule then

@@ -26,6 +26,7 @@ import (
 type dayRollup struct {
 	mu    sync.Mutex
 	zones []*zoneDays // most recently used first
+	all   allTime     // all-time sums per interface, see totals.go
 }
 
 // maxRollupZones bounds the zones cached; a dashboard uses one or two.
@@ -191,6 +192,7 @@ func (d *dayRollup) remember(z *zoneDays) {
 // add adds flushed records into the cached days they fall in. Flush calls
 // it with the commit that makes them visible.
 func (d *dayRollup) add(batch []Record) {
+	d.all.add(batch)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, z := range d.zones {
@@ -209,6 +211,7 @@ func (d *dayRollup) add(batch []Record) {
 
 // reset forgets every cached day, for when the database file changes.
 func (d *dayRollup) reset() {
+	d.all.reset()
 	d.mu.Lock()
 	d.zones = nil
 	d.mu.Unlock()
