@@ -52,6 +52,15 @@ type daySum struct {
 	seen bool
 }
 
+// add adds v into the day.
+func (d *daySum) add(v Bucket) {
+	if !d.seen {
+		d.b, d.seen = v, true
+		return
+	}
+	d.b.merge(v)
+}
+
 // rollupTier returns the tier the rollup reads: the coarsest, if it is kept
 // forever (a pruned tier would lose rows the cache still counted).
 func rollupTier() (tier, bool) {
@@ -202,8 +211,7 @@ func (d *dayRollup) add(batch []Record) {
 				continue
 			}
 			if i, ok := dayOf(z.starts, r.Time.Unix()); ok {
-				sums[i].b.merge(Bucket{Rx: r.RxBytes, Tx: r.TxBytes, RxPeak: r.RxPeak, TxPeak: r.TxPeak})
-				sums[i].seen = true
+				sums[i].add(bucketOfRecord(0, r))
 			}
 		}
 	}
@@ -225,17 +233,15 @@ func (z *zoneDays) sumInto(out *seriesBuilder, starts []int64) {
 		days := z.sums[name]
 		day := first
 		for j := 0; j < len(starts)-1; j++ {
-			var sum Bucket
-			seen := false
+			var sum daySum
 			for ; z.starts[day] < starts[j+1]; day++ {
 				if days[day].seen {
-					sum.merge(days[day].b)
-					seen = true
+					sum.add(days[day].b)
 				}
 			}
-			if seen {
-				sum.T = starts[j]
-				out.add(i, sum)
+			if sum.seen {
+				sum.b.T = starts[j]
+				out.add(i, sum.b)
 			}
 		}
 	}
@@ -255,9 +261,7 @@ func readDays(ctx context.Context, s *Storage, loc *time.Location, names []strin
 	t, _ := rollupTier()
 	q := Query{Interfaces: names, Start: time.Unix(days[0], 0), End: time.Unix(days[len(days)-1], 0), Group: day, Location: loc}
 	err = s.queryTier(ctx, t, q, days, ids, func(id int64, b int, v Bucket) {
-		d := &out[ids[id]][b]
-		d.b.merge(v)
-		d.seen = true
+		out[ids[id]][b].add(v)
 	})
 	if err != nil {
 		return nil, err
