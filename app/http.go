@@ -118,17 +118,26 @@ func (h *handler) traffic(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	for key := range q {
 		switch key {
-		case "window", "group", "end", "interface", "tz":
+		case "window", "group", "end", "interface", "tz", "format":
 		default:
-			h.respond(w, r, nil, badRequest("unknown parameter %q; known: window, group, end, interface, tz", key))
+			h.respond(w, r, nil, badRequest("unknown parameter %q; known: window, group, end, interface, tz, format", key))
 			return
 		}
+	}
+	csv, err := trafficFormat(q.Get("format"))
+	if err != nil {
+		h.respond(w, r, nil, err)
+		return
 	}
 	req := TrafficRequest{Window: q.Get("window"), Group: q.Get("group"), End: q.Get("end"),
 		Interfaces: q["interface"], TZ: q.Get("tz")}
 	t, err := h.svc.Traffic(r.Context(), req)
 	if err != nil {
 		h.respond(w, r, nil, err)
+		return
+	}
+	if csv {
+		writeTrafficCSV(w, t, req.TZ)
 		return
 	}
 	writeJSONBody(w, http.StatusOK, appendTrafficJSON(nil, t))

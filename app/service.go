@@ -152,6 +152,7 @@ func (s *Service) record(sample collector.Sample) {
 			Interface: d.Name, Time: sample.Time,
 			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
 			RxPeak: rxRate, TxPeak: txRate,
+			RxErrors: d.RxErrors, TxErrors: d.TxErrors, RxDrops: d.RxDrops, TxDrops: d.TxDrops,
 			Counters: toStoreCounters(d.Current), BootID: s.bootID,
 		}
 		if d.Elapsed > 2*s.cfg.Interval {
@@ -185,6 +186,8 @@ func spreadGap(r storage.Record, gap time.Duration) []storage.Record {
 		c.Time = start.Add(time.Duration(i+1) * gap / time.Duration(n))
 		c.RxBytes, c.TxBytes = share(r.RxBytes, n, i), share(r.TxBytes, n, i)
 		c.RxPackets, c.TxPackets = share(r.RxPackets, n, i), share(r.TxPackets, n, i)
+		c.RxErrors, c.TxErrors = share(r.RxErrors, n, i), share(r.TxErrors, n, i)
+		c.RxDrops, c.TxDrops = share(r.RxDrops, n, i), share(r.TxDrops, n, i)
 		out[i] = c
 	}
 	return out
