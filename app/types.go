@@ -66,9 +66,9 @@ func (c *Counts) add(o Counts) {
 
 // Series is the traffic of one interface.
 type Series struct {
-	Interface string  `json:"interface"`
-	RxBytes   int64   `json:"rx_bytes"`
-	TxBytes   int64   `json:"tx_bytes"`
+	Interface string `json:"interface"`
+	RxBytes   int64  `json:"rx_bytes"`
+	TxBytes   int64  `json:"tx_bytes"`
 	Counts
 	Points []Point `json:"points"`
 }
