@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"slices"
 	"sort"
@@ -84,9 +85,11 @@ func OpenImporter(ctx context.Context, path string) (*Importer, error) {
 // import's transaction. In WAL mode SQLite can then only lock the file
 // when no other connection has it open, in this process or another.
 func exclusive(ctx context.Context, path string) (*Importer, error) {
-	db, err := openDB(path, "_pragma=busy_timeout(0)&_pragma=locking_mode(EXCLUSIVE)&_pragma=foreign_keys(1)&_txlock=exclusive")
+	// Not openDB: waiting for the lock would only delay the answer.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=locking_mode(EXCLUSIVE)&_pragma=foreign_keys(1)&_txlock=exclusive"
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	tx, err := db.BeginTx(ctx, nil)
@@ -203,7 +206,8 @@ func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
 	for _, ps := range levels {
 		slices.SortFunc(placed, func(a, b mark) int { return int(a.t - b.t) })
 		free := merged(covered)
-		var added []span
+		var added []span // this level's periods and marks, for the next ones
+		var marks []mark
 		for _, p := range ps {
 			// The finer periods' traffic inside p, already placed.
 			lo := sort.Search(len(placed), func(i int) bool { return placed[i].t >= p.Start })
@@ -242,9 +246,10 @@ func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
 					out = append(out, piece{i, t.bucketStart(p.Start), rx, tx})
 				}
 			}
-			placed = append(placed, mark{at, rx, tx})
+			marks = append(marks, mark{at, rx, tx})
 		}
 		covered = append(covered, added...)
+		placed = append(placed, marks...)
 	}
 	return out
 }
