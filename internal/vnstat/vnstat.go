@@ -259,5 +259,15 @@ func parseDate(s string, loc *time.Location) (time.Time, error) {
 	if len(s) == len("2006-01-02") {
 		return time.ParseInLocation("2006-01-02", s, loc)
 	}
-	return time.ParseInLocation("2006-01-02 15:04:05", s, loc)
+	const layout = "2006-01-02 15:04:05"
+	t, err := time.ParseInLocation(layout, s, loc)
+	if err != nil {
+		return t, err
+	}
+	// A local time that happens twice (the hour a DST change repeats) is
+	// one row in vnStat holding both: it starts at the first.
+	if earlier := t.Add(-time.Hour); earlier.Format(layout) == s {
+		return earlier, nil
+	}
+	return t, nil
 }
