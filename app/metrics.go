@@ -106,6 +106,7 @@ func (m *metrics) timedFlush(flush func(context.Context) error) func(context.Con
 type interfaceCollector struct {
 	store                            *storage.Storage
 	rxBytes, txBytes, rxPkts, txPkts *prometheus.Desc
+	rxErrs, txErrs, rxDrops, txDrops *prometheus.Desc
 }
 
 func newInterfaceCollector(store *storage.Storage) *interfaceCollector {
@@ -118,11 +119,15 @@ func newInterfaceCollector(store *storage.Storage) *interfaceCollector {
 		txBytes: desc("transmit_bytes_total", "Bytes sent, all recorded since the interface's history began."),
 		rxPkts:  desc("receive_packets_total", "Packets received, all recorded since the interface's history began."),
 		txPkts:  desc("transmit_packets_total", "Packets sent, all recorded since the interface's history began."),
+		rxErrs:  desc("receive_errors_total", "Receive errors, all recorded since the interface's history began."),
+		txErrs:  desc("transmit_errors_total", "Transmit errors, all recorded since the interface's history began."),
+		rxDrops: desc("receive_drops_total", "Received packets dropped, all recorded since the interface's history began."),
+		txDrops: desc("transmit_drops_total", "Packets to send that were dropped, all recorded since the interface's history began."),
 	}
 }
 
 func (c *interfaceCollector) descs() []*prometheus.Desc {
-	return []*prometheus.Desc{c.rxBytes, c.txBytes, c.rxPkts, c.txPkts}
+	return []*prometheus.Desc{c.rxBytes, c.txBytes, c.rxPkts, c.txPkts, c.rxErrs, c.txErrs, c.rxDrops, c.txDrops}
 }
 
 func (c *interfaceCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -145,7 +150,10 @@ func (c *interfaceCollector) Collect(ch chan<- prometheus.Metric) {
 		for _, v := range []struct {
 			d *prometheus.Desc
 			n uint64
-		}{{c.rxBytes, t.RxBytes}, {c.txBytes, t.TxBytes}, {c.rxPkts, t.RxPackets}, {c.txPkts, t.TxPackets}} {
+		}{
+			{c.rxBytes, t.RxBytes}, {c.txBytes, t.TxBytes}, {c.rxPkts, t.RxPackets}, {c.txPkts, t.TxPackets},
+			{c.rxErrs, t.RxErrors}, {c.txErrs, t.TxErrors}, {c.rxDrops, t.RxDrops}, {c.txDrops, t.TxDrops},
+		} {
 			ch <- prometheus.MustNewConstMetric(v.d, prometheus.CounterValue, float64(v.n), name)
 		}
 	}

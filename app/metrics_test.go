@@ -63,7 +63,8 @@ func TestMetrics(t *testing.T) {
 	if err := svc.flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	svc.store.Add(storage.Record{Interface: "np16m", Time: now, RxBytes: 5, TxBytes: 11, RxPackets: 1, TxPackets: 2})
+	svc.store.Add(storage.Record{Interface: "np16m", Time: now, RxBytes: 5, TxBytes: 11, RxPackets: 1, TxPackets: 2,
+		RxErrors: 1, TxErrors: 2, RxDrops: 3, TxDrops: 4})
 	m := scrape(t, srv.URL, testPassword)
 	for _, tc := range []struct {
 		sample string
@@ -73,6 +74,10 @@ func TestMetrics(t *testing.T) {
 		{`netpulse_interface_transmit_bytes_total{interface="np16m"}`, 18},
 		{`netpulse_interface_receive_packets_total{interface="np16m"}`, 4},
 		{`netpulse_interface_transmit_packets_total{interface="np16m"}`, 3},
+		{`netpulse_interface_receive_errors_total{interface="np16m"}`, 1},
+		{`netpulse_interface_transmit_errors_total{interface="np16m"}`, 2},
+		{`netpulse_interface_receive_drops_total{interface="np16m"}`, 3},
+		{`netpulse_interface_transmit_drops_total{interface="np16m"}`, 4},
 		{`netpulse_build_info{goversion="` + runtime.Version() + `",version="test"}`, 1},
 	} {
 		if got, ok := m[tc.sample]; !ok || got != tc.want {

@@ -10,6 +10,7 @@ import (
 // Totals is everything recorded for one interface since its history began.
 type Totals struct {
 	RxBytes, TxBytes, RxPackets, TxPackets uint64
+	RxErrors, TxErrors, RxDrops, TxDrops   uint64
 }
 
 func (t *Totals) add(r Record) {
@@ -17,6 +18,10 @@ func (t *Totals) add(r Record) {
 	t.TxBytes += r.TxBytes
 	t.RxPackets += r.RxPackets
 	t.TxPackets += r.TxPackets
+	t.RxErrors += r.RxErrors
+	t.TxErrors += r.TxErrors
+	t.RxDrops += r.RxDrops
+	t.TxDrops += r.TxDrops
 }
 
 // allTime keeps each interface's sums over the whole rollup tier in memory,
@@ -67,33 +72,54 @@ func (a *allTime) copy(ctx context.Context, s *Storage) (map[string]Totals, erro
 	return maps.Clone(a.sums), nil
 }
 
-// readAllTime sums the rollup tier per interface.
+// readAllTime sums the rollup tier and its errors and drops per interface.
 func readAllTime(ctx context.Context, s *Storage) (map[string]Totals, error) {
 	t, forever := rollupTier()
 	if !forever {
 		return nil, fmt.Errorf("storage: all-time totals need a tier that is never pruned; %s is", t.table)
 	}
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT i.name, sum(x.rx), sum(x.tx), sum(x.rx_pkts), sum(x.tx_pkts)
-		FROM `+t.table+` x JOIN interfaces i ON i.id = x.iface
-		GROUP BY x.iface`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: read all-time totals: %w", describe(err))
-	}
-	defer rows.Close()
 	sums := map[string]Totals{}
-	for rows.Next() {
-		var name string
-		var rx, tx, rxp, txp int64
-		if err := rows.Scan(&name, &rx, &tx, &rxp, &txp); err != nil {
-			return nil, fmt.Errorf("storage: read all-time totals: %w", describe(err))
-		}
-		sums[name] = Totals{RxBytes: uint64(rx), TxBytes: uint64(tx), RxPackets: uint64(rxp), TxPackets: uint64(txp)}
+	err := sumPerInterface(ctx, s, `SELECT i.name, sum(x.rx), sum(x.tx), sum(x.rx_pkts), sum(x.tx_pkts)
+		FROM `+t.table+` x JOIN interfaces i ON i.id = x.iface GROUP BY x.iface`,
+		func(t *Totals, v [4]int64) {
+			t.RxBytes, t.TxBytes, t.RxPackets, t.TxPackets = uint64(v[0]), uint64(v[1]), uint64(v[2]), uint64(v[3])
+		}, sums)
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: read all-time totals: %w", describe(err))
+	err = sumPerInterface(ctx, s, `SELECT i.name, sum(x.rx_errs), sum(x.tx_errs), sum(x.rx_drops), sum(x.tx_drops)
+		FROM `+t.faults()+` x JOIN interfaces i ON i.id = x.iface GROUP BY x.iface`,
+		func(t *Totals, v [4]int64) {
+			t.RxErrors, t.TxErrors, t.RxDrops, t.TxDrops = uint64(v[0]), uint64(v[1]), uint64(v[2]), uint64(v[3])
+		}, sums)
+	if err != nil {
+		return nil, err
 	}
 	return sums, nil
+}
+
+// sumPerInterface runs a query answering an interface name and four sums
+// per row, and sets them into sums with set.
+func sumPerInterface(ctx context.Context, s *Storage, query string, set func(*Totals, [4]int64), sums map[string]Totals) error {
+	rows, err := s.r.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("storage: read all-time totals: %w", describe(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var v [4]int64
+		if err := rows.Scan(&name, &v[0], &v[1], &v[2], &v[3]); err != nil {
+			return fmt.Errorf("storage: read all-time totals: %w", describe(err))
+		}
+		t := sums[name]
+		set(&t, v)
+		sums[name] = t
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: read all-time totals: %w", describe(err))
+	}
+	return nil
 }
 
 // AllTimeTotals returns, per interface, everything recorded since its

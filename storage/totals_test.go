@@ -32,6 +32,8 @@ func TestAllTimeTotals(t *testing.T) {
 	add := func(start time.Time, n int) {
 		before := len(s.pending)
 		synth(s, start, n, "eth0", "wlan0")
+		// Errors and drops, which live in tables of their own.
+		s.Add(Record{Interface: "eth0", Time: start.Add(time.Second), RxBytes: 1, RxErrors: 3, TxErrors: 1, RxDrops: 7, TxDrops: 2})
 		all = append(all, s.pending[before:]...)
 	}
 	check := func(step string) {

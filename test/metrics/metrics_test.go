@@ -31,6 +31,8 @@ func TestMain(m *testing.M) { os.Exit(harness.Main(m, &bin)) }
 var counterNames = []string{
 	"netpulse_interface_receive_bytes_total", "netpulse_interface_transmit_bytes_total",
 	"netpulse_interface_receive_packets_total", "netpulse_interface_transmit_packets_total",
+	"netpulse_interface_receive_errors_total", "netpulse_interface_transmit_errors_total",
+	"netpulse_interface_receive_drops_total", "netpulse_interface_transmit_drops_total",
 }
 
 // notYetServed are names the Grafana dashboard already shows (plan usage)
