@@ -357,7 +357,15 @@ func (im *Importer) write(ctx context.Context, id int64, pieces []piece, rep *Im
 // interfaceID returns the interface's row id, creating the row if needed.
 func (im *Importer) interfaceID(ctx context.Context, name string) (int64, error) {
 	var id int64
-	err := im.tx.QueryRowContext(ctx, `
+	// Looked up first: an import that adds nothing writes nothing.
+	err := im.tx.QueryRowContext(ctx, "SELECT id FROM interfaces WHERE name = ?", name).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("storage: import %s: %w", name, describe(err))
+	}
+	err = im.tx.QueryRowContext(ctx, `
 		INSERT INTO interfaces (name, first_seen) VALUES (?, unixepoch())
 		ON CONFLICT (name) DO UPDATE SET name = name
 		RETURNING id`, name).Scan(&id)
