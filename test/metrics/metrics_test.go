@@ -46,7 +46,7 @@ func TestPrometheusScrapesExactMonotonicCounters(t *testing.T) {
 	// a has a password and flushes often, so its counters are mostly the
 	// stored sums; b has none and never flushes during the test, so its
 	// counters are all unflushed polls.
-	a := harness.Start(t, bin, harness.Options{DataDir: t.TempDir(), Password: "np16 secret", Flush: "2s", Listen: freeAddr(t)})
+	a := harness.Start(t, bin, harness.Options{DataDir: t.TempDir(), Password: "np16 secret", Flush: "2s", Listen: harness.FreeAddr(t)})
 	b := harness.Start(t, bin, harness.Options{DataDir: t.TempDir(), Flush: "1h"})
 	harness.Baseline(t, a, pa)
 	harness.Baseline(t, b, pb)

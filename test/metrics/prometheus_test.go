@@ -3,7 +3,6 @@ package metrics
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -55,7 +54,7 @@ func startPrometheus(t *testing.T, targets ...target) *prometheus {
 		}
 	}
 	write(t, filepath.Join(dir, "prometheus.yml"), cfg)
-	addr := freeAddr(t)
+	addr := harness.FreeAddr(t)
 	cmd := exec.Command(bin, "--config.file="+filepath.Join(dir, "prometheus.yml"),
 		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr, "--log.level=warn")
 	log := &harness.Log{}
@@ -145,16 +144,6 @@ func (p *prometheus) waitFor(what string, timeout time.Duration, ok func() bool)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func write(t *testing.T, path, content string) {
