@@ -100,3 +100,27 @@ func TestFaultsSumInEveryTier(t *testing.T) {
 		}
 	}
 }
+
+func TestPruneDeletesOldFaults(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	now := time.Now()
+	old, recent := now.Add(-40*24*time.Hour), now.Add(-time.Hour)
+	for _, at := range []time.Time{old, recent} {
+		s.Add(Record{Interface: "np16p", Time: at, RxBytes: 1, RxDrops: 5})
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Prune(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	// The 1-minute tier keeps 30 days: only the recent bucket is left
+	// there; the coarser tiers keep both.
+	for table, want := range map[string]int{"traffic_1m_faults": 1, "traffic_15m_faults": 2, "traffic_1h_faults": 2} {
+		var n int
+		if err := s.r.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != want {
+			t.Errorf("%s: %d rows (%v), want %d", table, n, err, want)
+		}
+	}
+}
