@@ -159,7 +159,7 @@ func (im *Importer) Import(ctx context.Context, iface, source string, levels [][
 		for _, p := range ps {
 			switch {
 			case p.End <= p.Start:
-				return rep, fmt.Errorf("storage: import %s: a period from %d to %d", iface, p.Start, p.End)
+				return rep, fmt.Errorf("storage: import %s: a period from unix time %d ends at %d, before it starts", iface, p.Start, p.End)
 			case overlaps(spans, p.Start, p.End):
 				rep.Repeated++
 			case rep.OwnStart != 0 && p.End > rep.OwnStart:
