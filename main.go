@@ -32,6 +32,9 @@ func main() {
 }
 
 func run(args []string) int {
+	if len(args) > 0 && args[0] == "import-vnstat" {
+		return app.ImportVnStat(context.Background(), args[1:], os.Getenv, os.Stdout, os.Stderr)
+	}
 	cfg, err := app.ParseConfig(args, os.Getenv, os.Stderr)
 	if errors.Is(err, app.ErrHelp) {
 		return 0

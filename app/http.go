@@ -48,8 +48,10 @@ func NewHandler(svc *Service, cfg Config, assets fs.FS) http.Handler {
 	mux.HandleFunc("POST /api/config/settings", h.setSettings)
 	mux.HandleFunc("GET /api/traffic", h.traffic)
 	mux.HandleFunc("GET /api/live", h.live)
+	mux.HandleFunc("GET /api/backup", h.backup)
+	mux.Handle("GET /metrics", svc.stats.handler())
 	for _, p := range []string{"/api/health", "/api/interfaces", "/api/config/monitored_interfaces",
-		"/api/config/settings", "/api/traffic", "/api/live"} {
+		"/api/config/settings", "/api/traffic", "/api/live", "/api/backup", "/metrics"} {
 		mux.HandleFunc(p, methodNotAllowed)
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -116,17 +118,26 @@ func (h *handler) traffic(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	for key := range q {
 		switch key {
-		case "window", "group", "end", "interface", "tz":
+		case "window", "group", "end", "interface", "tz", "format":
 		default:
-			h.respond(w, r, nil, badRequest("unknown parameter %q; known: window, group, end, interface, tz", key))
+			h.respond(w, r, nil, badRequest("unknown parameter %q; known: window, group, end, interface, tz, format", key))
 			return
 		}
+	}
+	csv, err := trafficFormat(q.Get("format"))
+	if err != nil {
+		h.respond(w, r, nil, err)
+		return
 	}
 	req := TrafficRequest{Window: q.Get("window"), Group: q.Get("group"), End: q.Get("end"),
 		Interfaces: q["interface"], TZ: q.Get("tz")}
 	t, err := h.svc.Traffic(r.Context(), req)
 	if err != nil {
 		h.respond(w, r, nil, err)
+		return
+	}
+	if csv {
+		writeTrafficCSV(w, t, req.TZ)
 		return
 	}
 	writeJSONBody(w, http.StatusOK, appendTrafficJSON(nil, t))

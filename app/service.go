@@ -29,6 +29,7 @@ type Service struct {
 	poller *collector.Poller
 	sched  *collector.Schedule
 	hub    *hub
+	stats  *metrics
 	bootID string
 	recs   []storage.Record // record's buffer; only the poll job uses it
 
@@ -59,6 +60,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, log: log, store: store, hub: newHub()}
+	s.stats = newMetrics(cfg.Version, store)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)
 	if err := s.start(ctx); err != nil {
@@ -92,8 +94,8 @@ func (s *Service) start(ctx context.Context) error {
 		when     collector.When
 		fn       func(context.Context)
 	}{
-		{"poll", s.cfg.Interval, collector.MidSlot, s.poller.Poll},
-		{"flush", s.cfg.FlushInterval, collector.AfterInterval, func(ctx context.Context) { s.flush(ctx) }},
+		{"poll", s.cfg.Interval, collector.MidSlot, s.stats.timedPoll(s.poller)},
+		{"flush", s.cfg.FlushInterval, collector.AfterInterval, s.stats.timedFlush(s.flush)},
 		{"retention", time.Hour, collector.Now, s.prune},
 	}
 	// The first reading is taken now, as the baseline; the schedule then
@@ -151,6 +153,7 @@ func (s *Service) record(ctx context.Context, sample collector.Sample) {
 			Interface: d.Name, Time: sample.Time,
 			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
 			RxPeak: rxRate, TxPeak: txRate,
+			RxErrors: d.RxErrors, TxErrors: d.TxErrors, RxDrops: d.RxDrops, TxDrops: d.TxDrops,
 			Counters: toStoreCounters(d.Current), BootID: s.bootID,
 		}
 		if d.Elapsed > 2*s.cfg.Interval {
@@ -202,6 +205,8 @@ func spreadGap(r storage.Record, gap time.Duration) []storage.Record {
 		c.Time = start.Add(time.Duration(i+1) * gap / time.Duration(n))
 		c.RxBytes, c.TxBytes = share(r.RxBytes, n, i), share(r.TxBytes, n, i)
 		c.RxPackets, c.TxPackets = share(r.RxPackets, n, i), share(r.TxPackets, n, i)
+		c.RxErrors, c.TxErrors = share(r.RxErrors, n, i), share(r.TxErrors, n, i)
+		c.RxDrops, c.TxDrops = share(r.RxDrops, n, i), share(r.TxDrops, n, i)
 		out[i] = c
 	}
 	return out

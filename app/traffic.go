@@ -83,13 +83,17 @@ func (s *Service) Traffic(ctx context.Context, req TrafficRequest) (Traffic, err
 	for _, d := range data.Series {
 		sr := Series{Interface: d.Interface, Points: make([]Point, 0, len(d.Buckets))}
 		for _, b := range d.Buckets {
-			sr.Points = append(sr.Points, Point{T: b.T, RxBytes: int64(b.Rx), TxBytes: int64(b.Tx),
-				RxPeakBps: int64(b.RxPeak), TxPeakBps: int64(b.TxPeak)})
-			sr.RxBytes += int64(b.Rx)
-			sr.TxBytes += int64(b.Tx)
+			p := Point{T: b.T, RxBytes: int64(b.Rx), TxBytes: int64(b.Tx),
+				RxPeakBps: int64(b.RxPeak), TxPeakBps: int64(b.TxPeak), Imported: b.Imported,
+				Counts: Counts{int64(b.RxPkts), int64(b.TxPkts), int64(b.RxErrs), int64(b.TxErrs), int64(b.RxDrops), int64(b.TxDrops)}}
+			sr.Points = append(sr.Points, p)
+			sr.RxBytes += p.RxBytes
+			sr.TxBytes += p.TxBytes
+			sr.Counts.add(p.Counts)
 		}
 		out.RxBytes += sr.RxBytes
 		out.TxBytes += sr.TxBytes
+		out.Counts.add(sr.Counts)
 		out.Series = append(out.Series, sr)
 	}
 	return out, nil
@@ -129,7 +133,7 @@ func appendTrafficJSON(b []byte, t Traffic) []byte {
 	for _, s := range t.Series {
 		points += len(s.Points)
 	}
-	b = slices.Grow(b, 128+len(t.Series)*96+points*112)
+	b = slices.Grow(b, 256+len(t.Series)*224+points*240)
 	b = appendInt(append(b, `{"start":`...), t.Start)
 	b = appendInt(append(b, `,"end":`...), t.End)
 	b = appendInt(append(b, `,"group_seconds":`...), t.GroupSeconds)
@@ -148,7 +152,17 @@ func appendTrafficJSON(b []byte, t Traffic) []byte {
 	}
 	b = appendInt(append(b, `,"rx_bytes":`...), t.RxBytes)
 	b = appendInt(append(b, `,"tx_bytes":`...), t.TxBytes)
+	b = appendCountsJSON(b, t.Counts)
 	return append(b, "}\n"...)
+}
+
+func appendCountsJSON(b []byte, c Counts) []byte {
+	b = appendInt(append(b, `,"rx_packets":`...), c.RxPackets)
+	b = appendInt(append(b, `,"tx_packets":`...), c.TxPackets)
+	b = appendInt(append(b, `,"rx_errors":`...), c.RxErrors)
+	b = appendInt(append(b, `,"tx_errors":`...), c.TxErrors)
+	b = appendInt(append(b, `,"rx_drops":`...), c.RxDrops)
+	return appendInt(append(b, `,"tx_drops":`...), c.TxDrops)
 }
 
 func appendSeriesJSON(b []byte, s Series) []byte {
@@ -156,6 +170,7 @@ func appendSeriesJSON(b []byte, s Series) []byte {
 	b = append(append(b, `{"interface":`...), name...)
 	b = appendInt(append(b, `,"rx_bytes":`...), s.RxBytes)
 	b = appendInt(append(b, `,"tx_bytes":`...), s.TxBytes)
+	b = appendCountsJSON(b, s.Counts)
 	b = append(b, `,"points":`...)
 	if s.Points == nil {
 		return append(b, "null}"...)
@@ -170,6 +185,10 @@ func appendSeriesJSON(b []byte, s Series) []byte {
 		b = appendInt(append(b, `,"tx_bytes":`...), p.TxBytes)
 		b = appendInt(append(b, `,"rx_peak_bps":`...), p.RxPeakBps)
 		b = appendInt(append(b, `,"tx_peak_bps":`...), p.TxPeakBps)
+		b = appendCountsJSON(b, p.Counts)
+		if p.Imported {
+			b = append(b, `,"imported":true`...)
+		}
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)

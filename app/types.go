@@ -39,14 +39,38 @@ type Point struct {
 	TxBytes   int64 `json:"tx_bytes"`
 	RxPeakBps int64 `json:"rx_peak_bps"`
 	TxPeakBps int64 `json:"tx_peak_bps"`
+	Counts
+	// Imported: the bucket's traffic came from an import (vnStat), which
+	// has no peak rates.
+	Imported bool `json:"imported,omitempty"`
+}
+
+// Counts are the packet, error and drop sums of a point or a series.
+type Counts struct {
+	RxPackets int64 `json:"rx_packets"`
+	TxPackets int64 `json:"tx_packets"`
+	RxErrors  int64 `json:"rx_errors"`
+	TxErrors  int64 `json:"tx_errors"`
+	RxDrops   int64 `json:"rx_drops"`
+	TxDrops   int64 `json:"tx_drops"`
+}
+
+func (c *Counts) add(o Counts) {
+	c.RxPackets += o.RxPackets
+	c.TxPackets += o.TxPackets
+	c.RxErrors += o.RxErrors
+	c.TxErrors += o.TxErrors
+	c.RxDrops += o.RxDrops
+	c.TxDrops += o.TxDrops
 }
 
 // Series is the traffic of one interface.
 type Series struct {
-	Interface string  `json:"interface"`
-	RxBytes   int64   `json:"rx_bytes"`
-	TxBytes   int64   `json:"tx_bytes"`
-	Points    []Point `json:"points"`
+	Interface string `json:"interface"`
+	RxBytes   int64  `json:"rx_bytes"`
+	TxBytes   int64  `json:"tx_bytes"`
+	Counts
+	Points []Point `json:"points"`
 }
 
 // Traffic is the answer to a traffic query.
@@ -57,6 +81,7 @@ type Traffic struct {
 	Series       []Series `json:"series"`
 	RxBytes      int64    `json:"rx_bytes"`
 	TxBytes      int64    `json:"tx_bytes"`
+	Counts
 }
 
 // LiveRate is one interface in a live sample.

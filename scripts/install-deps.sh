@@ -16,6 +16,7 @@ packages=(
 	e2fsprogs                          # a small ext4 image for the read-only database test
 	vnstat                             # benchmark: the peer measured side by side
 	docker-compose                     # docker-compose.yml check (config needs no engine)
+	prometheus                         # metrics test: a real Prometheus scrapes, promtool checks deploy/
 	ca-certificates tzdata
 	nsis p7zip-full                    # release: the Windows installer, and listing its payload
 	lintian desktop-file-utils appstream rpm systemd # release: package, desktop entry, metainfo and unit checks
@@ -32,7 +33,11 @@ if ((${#missing[@]})); then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # vnstat's packaged daemon is not wanted running; the benchmark starts its own.
-if command -v service >/dev/null 2>&1; then service vnstat stop >/dev/null 2>&1 || true; fi
+# Nor is Prometheus's: the metrics test starts its own on loopback.
+if command -v service >/dev/null 2>&1; then
+	service vnstat stop >/dev/null 2>&1 || true
+	service prometheus stop >/dev/null 2>&1 || true
+fi
 
 go mod download
 if [ -f frontend/package-lock.json ]; then

@@ -26,6 +26,7 @@ import (
 type dayRollup struct {
 	mu    sync.Mutex
 	zones []*zoneDays // most recently used first
+	all   allTime     // all-time sums per interface, see totals.go
 }
 
 // maxRollupZones bounds the zones cached; a dashboard uses one or two.
@@ -49,6 +50,15 @@ type zoneDays struct {
 type daySum struct {
 	b    Bucket // T unused
 	seen bool
+}
+
+// add adds v into the day.
+func (d *daySum) add(v Bucket) {
+	if !d.seen {
+		d.b, d.seen = v, true
+		return
+	}
+	d.b.merge(v)
 }
 
 // rollupTier returns the tier the rollup reads: the coarsest, if it is kept
@@ -191,6 +201,7 @@ func (d *dayRollup) remember(z *zoneDays) {
 // add adds flushed records into the cached days they fall in. Flush calls
 // it with the commit that makes them visible.
 func (d *dayRollup) add(batch []Record) {
+	d.all.add(batch)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, z := range d.zones {
@@ -200,8 +211,7 @@ func (d *dayRollup) add(batch []Record) {
 				continue
 			}
 			if i, ok := dayOf(z.starts, r.Time.Unix()); ok {
-				sums[i].b.merge(Bucket{Rx: r.RxBytes, Tx: r.TxBytes, RxPeak: r.RxPeak, TxPeak: r.TxPeak})
-				sums[i].seen = true
+				sums[i].add(bucketOfRecord(0, r))
 			}
 		}
 	}
@@ -209,6 +219,7 @@ func (d *dayRollup) add(batch []Record) {
 
 // reset forgets every cached day, for when the database file changes.
 func (d *dayRollup) reset() {
+	d.all.reset()
 	d.mu.Lock()
 	d.zones = nil
 	d.mu.Unlock()
@@ -222,17 +233,15 @@ func (z *zoneDays) sumInto(out *seriesBuilder, starts []int64) {
 		days := z.sums[name]
 		day := first
 		for j := 0; j < len(starts)-1; j++ {
-			var sum Bucket
-			seen := false
+			var sum daySum
 			for ; z.starts[day] < starts[j+1]; day++ {
 				if days[day].seen {
-					sum.merge(days[day].b)
-					seen = true
+					sum.add(days[day].b)
 				}
 			}
-			if seen {
-				sum.T = starts[j]
-				out.add(i, sum)
+			if sum.seen {
+				sum.b.T = starts[j]
+				out.add(i, sum.b)
 			}
 		}
 	}
@@ -252,9 +261,7 @@ func readDays(ctx context.Context, s *Storage, loc *time.Location, names []strin
 	t, _ := rollupTier()
 	q := Query{Interfaces: names, Start: time.Unix(days[0], 0), End: time.Unix(days[len(days)-1], 0), Group: day, Location: loc}
 	err = s.queryTier(ctx, t, q, days, ids, func(id int64, b int, v Bucket) {
-		d := &out[ids[id]][b]
-		d.b.merge(v)
-		d.seen = true
+		out[ids[id]][b].add(v)
 	})
 	if err != nil {
 		return nil, err

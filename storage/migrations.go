@@ -87,6 +87,29 @@ ALTER TABLE traffic_ring RENAME TO traffic_raw;
 	// WITHOUT ROWID table) keeps in its page with 4 KiB pages, and each
 	// such row took an overflow page of its own.
 	{fn: packRawTier},
+	// 4: errors and drops per bucket, and the record of imports. Errors
+	// and drops are nearly always zero, so each rollup tier keeps them in
+	// a table of their own with a row only for a bucket that has any; the
+	// raw tier keeps them in its packed rows (format 2, see packed.go).
+	// Imported buckets carry no peak rates: their peaks are stored as -1.
+	{sql: `
+CREATE TABLE traffic_1m_faults  (t INTEGER NOT NULL, iface INTEGER NOT NULL REFERENCES interfaces(id), rx_errs INTEGER NOT NULL, tx_errs INTEGER NOT NULL, rx_drops INTEGER NOT NULL, tx_drops INTEGER NOT NULL, PRIMARY KEY (t, iface)) STRICT, WITHOUT ROWID;
+CREATE TABLE traffic_15m_faults (t INTEGER NOT NULL, iface INTEGER NOT NULL REFERENCES interfaces(id), rx_errs INTEGER NOT NULL, tx_errs INTEGER NOT NULL, rx_drops INTEGER NOT NULL, tx_drops INTEGER NOT NULL, PRIMARY KEY (t, iface)) STRICT, WITHOUT ROWID;
+CREATE TABLE traffic_1h_faults  (t INTEGER NOT NULL, iface INTEGER NOT NULL REFERENCES interfaces(id), rx_errs INTEGER NOT NULL, tx_errs INTEGER NOT NULL, rx_drops INTEGER NOT NULL, tx_drops INTEGER NOT NULL, PRIMARY KEY (t, iface)) STRICT, WITHOUT ROWID;
+
+-- One row per interface and import: the span [start, end) of the periods
+-- taken from another tool's history, so that a later import of the same
+-- history adds nothing.
+CREATE TABLE imports (
+	id     INTEGER PRIMARY KEY,
+	iface  INTEGER NOT NULL REFERENCES interfaces(id),
+	source TEXT NOT NULL,    -- e.g. "vnstat:/var/lib/vnstat/vnstat.db:eth0"
+	start  INTEGER NOT NULL, -- unix seconds
+	end    INTEGER NOT NULL,
+	rx     INTEGER NOT NULL, tx INTEGER NOT NULL,
+	at     INTEGER NOT NULL  -- when it was imported
+) STRICT;
+`},
 }
 
 // packRawTier moves the one-second rows of migration 2's ring into packed

@@ -17,30 +17,66 @@ type RawRow struct {
 }
 
 // RawSecond is the traffic of one second (or of any bucket, while a flush
-// sums it): byte and packet sums and the highest per-poll rate seen in it.
+// sums it): byte and packet sums, the highest per-poll rate seen in it, and
+// the kernel's error and drop counts.
 type RawSecond struct {
 	Rx, Tx, RxPkts, TxPkts, RxPeak, TxPeak uint64
+	Faults
 }
 
-// packedFormat is the first byte of a packed row.
-const packedFormat = 1
+// Faults are the packets the kernel counted as errors or dropped.
+type Faults struct {
+	RxErrs, TxErrs, RxDrops, TxDrops uint64
+}
+
+// Formats of a packed row, its first byte. A row whose seconds have no
+// errors or drops, nearly every row, is written in format 1, so counting
+// them costs no space.
+const (
+	packedFormat       = 1
+	packedFormatFaults = 2 // format 1 plus the seconds' errors and drops
+)
 
 // Pack appends the row's packed form to dst: the format byte, the present
 // bitmap (8 bytes, little-endian), then for each present second, in order,
 // six uvarints: rx, tx, rx and tx packets, and each peak as the zigzag
 // difference from its bytes. At 1 s polling a second's peak is its bytes
 // over the poll's length, so that difference takes a byte or two.
+//
+// Format 2 follows the present bitmap with a second bitmap, of the seconds
+// with errors or drops, and ends each such second's values with four more
+// uvarints: rx and tx errors, rx and tx drops.
 func (r *RawRow) Pack(dst []byte) []byte {
-	dst = append(dst, packedFormat)
-	dst = binary.LittleEndian.AppendUint64(dst, r.Present)
+	var faulty uint64
 	for p := r.Present; p != 0; p &= p - 1 {
-		v := &r.Seconds[bits.TrailingZeros64(p)]
+		if i := bits.TrailingZeros64(p); r.Seconds[i].Faults != (Faults{}) {
+			faulty |= 1 << i
+		}
+	}
+	if faulty == 0 {
+		dst = append(dst, packedFormat)
+	} else {
+		dst = append(dst, packedFormatFaults)
+	}
+	dst = binary.LittleEndian.AppendUint64(dst, r.Present)
+	if faulty != 0 {
+		dst = binary.LittleEndian.AppendUint64(dst, faulty)
+	}
+	for p := r.Present; p != 0; p &= p - 1 {
+		i := bits.TrailingZeros64(p)
+		v := &r.Seconds[i]
 		dst = binary.AppendUvarint(dst, v.Rx)
 		dst = binary.AppendUvarint(dst, v.Tx)
 		dst = binary.AppendUvarint(dst, v.RxPkts)
 		dst = binary.AppendUvarint(dst, v.TxPkts)
 		dst = binary.AppendUvarint(dst, zigzag(v.RxPeak-v.Rx))
 		dst = binary.AppendUvarint(dst, zigzag(v.TxPeak-v.Tx))
+		if faulty&(1<<i) != 0 {
+			dst = binary.AppendUvarint(dst, v.RxErrs)
+			dst = binary.AppendUvarint(dst, v.TxErrs)
+			dst = binary.AppendUvarint(dst, v.RxDrops)
+			dst = binary.AppendUvarint(dst, v.TxDrops)
+		}
 	}
 	return dst
 }
@@ -57,24 +93,48 @@ func (r *RawRow) Unpack(b []byte) error {
 }
 
 func (r *RawRow) unpack(b []byte) error {
-	if len(b) < 9 || b[0] != packedFormat {
+	if len(b) < 9 || (b[0] != packedFormat && b[0] != packedFormatFaults) {
 		return errBadRawRow
 	}
 	present := binary.LittleEndian.Uint64(b[1:9])
+	var faulty uint64
+	if b[0] == packedFormatFaults {
+		if len(b) < 17 {
+			return errBadRawRow
+		}
+		faulty = binary.LittleEndian.Uint64(b[9:17])
+		// A format 2 row has faults, all in present seconds: one row has
+		// one encoding.
+		if faulty == 0 || faulty&^present != 0 {
+			return errBadRawRow
+		}
+		b = b[17:]
+	} else {
+		b = b[9:]
+	}
 	if present>>60 != 0 {
 		return errBadRawRow
 	}
-	b = b[9:]
-	var vs [6]uint64
+	var vs [10]uint64
 	for p := present; p != 0; p &= p - 1 {
-		for i := range vs {
-			v, n := binary.Uvarint(b)
-			if n <= 0 {
+		i := bits.TrailingZeros64(p)
+		n := 6
+		if faulty&(1<<i) != 0 {
+			n = 10
+		}
+		clear(vs[6:])
+		for j := range n {
+			v, k := binary.Uvarint(b)
+			if k <= 0 {
 				return errBadRawRow
 			}
-			vs[i], b = v, b[n:]
+			vs[j], b = v, b[k:]
 		}
-		r.Seconds[bits.TrailingZeros64(p)] = RawSecond{vs[0], vs[1], vs[2], vs[3], vs[0] + unzigzag(vs[4]), vs[1] + unzigzag(vs[5])}
+		f := Faults{vs[6], vs[7], vs[8], vs[9]}
+		if n == 10 && f == (Faults{}) {
+			return errBadRawRow
+		}
+		r.Seconds[i] = RawSecond{vs[0], vs[1], vs[2], vs[3], vs[0] + unzigzag(vs[4]), vs[1] + unzigzag(vs[5]), f}
 	}
 	if len(b) != 0 {
 		return errBadRawRow
@@ -108,11 +168,21 @@ func (v *RawSecond) merge(w RawSecond) {
 	v.TxPkts += w.TxPkts
 	v.RxPeak = max(v.RxPeak, w.RxPeak)
 	v.TxPeak = max(v.TxPeak, w.TxPeak)
+	v.Faults.add(w.Faults)
+}
+
+// add adds o's counts into f.
+func (f *Faults) add(o Faults) {
+	f.RxErrs += o.RxErrs
+	f.TxErrs += o.TxErrs
+	f.RxDrops += o.RxDrops
+	f.TxDrops += o.TxDrops
 }
 
 // sumOf is a record's traffic.
 func sumOf(r Record) RawSecond {
-	return RawSecond{r.RxBytes, r.TxBytes, r.RxPackets, r.TxPackets, r.RxPeak, r.TxPeak}
+	return RawSecond{r.RxBytes, r.TxBytes, r.RxPackets, r.TxPackets, r.RxPeak, r.TxPeak,
+		Faults{r.RxErrors, r.TxErrors, r.RxDrops, r.TxDrops}}
 }
 
 // zigzag maps a difference taken in wrapping uint64 arithmetic to a small

@@ -29,7 +29,18 @@ type Query struct {
 type Bucket struct {
 	T              int64 // bucket start, unix seconds
 	Rx, Tx         uint64
+	RxPkts, TxPkts uint64
 	RxPeak, TxPeak uint64 // highest per-poll rate inside, bytes per second
+	Faults
+	// Imported: all of the bucket's traffic was imported from another
+	// tool's history, which has no peak rates.
+	Imported bool
+}
+
+// bucketOfRecord is a record's traffic as a bucket starting at t.
+func bucketOfRecord(t int64, r Record) Bucket {
+	return Bucket{T: t, Rx: r.RxBytes, Tx: r.TxBytes, RxPkts: r.RxPackets, TxPkts: r.TxPackets,
+		RxPeak: r.RxPeak, TxPeak: r.TxPeak, Faults: Faults{r.RxErrors, r.TxErrors, r.RxDrops, r.TxDrops}}
 }
 
 // SeriesData is the traffic of one interface, buckets sorted by time;
@@ -140,7 +151,7 @@ func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
 			continue
 		}
 		if b, ok := bucketOf(starts, r.Time.Unix()); ok {
-			out.add(i, Bucket{T: b, Rx: r.RxBytes, Tx: r.TxBytes, RxPeak: r.RxPeak, TxPeak: r.TxPeak})
+			out.add(i, bucketOfRecord(b, r))
 		}
 	}
 }
@@ -188,24 +199,43 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 		ids = append(ids, "?")
 		args = append(args, id)
 	}
-	cols := "sum(rx), sum(tx), max(rx_peak), max(tx_peak)"
+	cols := "sum(rx), sum(tx), sum(rx_pkts), sum(tx_pkts), max(rx_peak), max(tx_peak)"
+	faultCols := "sum(rx_errs), sum(tx_errs), sum(rx_drops), sum(tx_drops)"
 	group := " GROUP BY k"
 	if !Calendar(q.Group) && int64(q.Group/time.Second) == t.bucket {
-		cols, group = "rx, tx, rx_peak, tx_peak", "" // one row per bucket already
+		// One row per bucket already.
+		cols, faultCols, group = "rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak", "rx_errs, tx_errs, rx_drops, tx_drops", ""
 	}
 	where := " WHERE t >= ? AND t < ? AND iface IN (" + strings.Join(ids, ",") + ")"
 	// The interface and the bucket index come back packed in one column k:
 	// the driver takes two mutex round trips per column read, the largest
 	// cost of a query returning thousands of rows.
 	k := fmt.Sprintf("(iface << %d) + %s + %d AS k, ", keyBits, index, keyBias)
+	bucket := func(v int64) (int64, int) {
+		id, b := v>>keyBits, v&(1<<keyBits-1)-keyBias
+		return id, int(min(max(b, 0), int64(len(starts)-2)))
+	}
 	query := "SELECT " + k + cols + " FROM " + t.table + where + group
 	err := queryInts(ctx, s.r, query, args, func(v []int64) {
-		id, b := v[0]>>keyBits, v[0]&(1<<keyBits-1)-keyBias
-		b = min(max(b, 0), int64(len(starts)-2))
-		add(id, int(b), Bucket{Rx: uint64(v[1]), Tx: uint64(v[2]), RxPeak: uint64(v[3]), TxPeak: uint64(v[4])})
+		id, b := bucket(v[0])
+		// Only imported rows have negative peaks (migration 4), so a
+		// bucket's highest peak is negative when all its rows were
+		// imported.
+		imported := v[5] < 0
+		add(id, b, Bucket{Rx: uint64(v[1]), Tx: uint64(v[2]), RxPkts: uint64(v[3]), TxPkts: uint64(v[4]),
+			RxPeak: uint64(max(v[5], 0)), TxPeak: uint64(max(v[6], 0)), Imported: imported})
 	})
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
+	}
+	// Errors and drops: usually no rows at all.
+	query = "SELECT " + k + faultCols + " FROM " + t.faults() + where + group
+	err = queryInts(ctx, s.r, query, args, func(v []int64) {
+		id, b := bucket(v[0])
+		add(id, b, Bucket{Faults: Faults{uint64(v[1]), uint64(v[2]), uint64(v[3]), uint64(v[4])}})
+	})
+	if err != nil {
+		return fmt.Errorf("storage: query %s: %w", t.faults(), describe(err))
 	}
 	return nil
 }
@@ -246,7 +276,7 @@ func (s *Storage) queryRing(ctx context.Context, t tier, q Query, starts []int64
 				b = int((sec - first) / g)
 			}
 			v := &row.Seconds[i]
-			add(id, b, Bucket{Rx: v.Rx, Tx: v.Tx, RxPeak: v.RxPeak, TxPeak: v.TxPeak})
+			add(id, b, Bucket{Rx: v.Rx, Tx: v.Tx, RxPkts: v.RxPkts, TxPkts: v.TxPkts, RxPeak: v.RxPeak, TxPeak: v.TxPeak, Faults: v.Faults})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -404,10 +434,15 @@ func (sb *seriesBuilder) finish() []SeriesData {
 	return sb.series
 }
 
-// merge adds v's traffic into b.
+// merge adds v's traffic into b. The sum is imported only when both are:
+// otherwise it has peaks.
 func (b *Bucket) merge(v Bucket) {
 	b.Rx += v.Rx
 	b.Tx += v.Tx
+	b.RxPkts += v.RxPkts
+	b.TxPkts += v.TxPkts
 	b.RxPeak = max(b.RxPeak, v.RxPeak)
 	b.TxPeak = max(b.TxPeak, v.TxPeak)
+	b.Faults.add(v.Faults)
+	b.Imported = b.Imported && v.Imported
 }

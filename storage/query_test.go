@@ -14,7 +14,7 @@ func TestSeriesBuilderMergesOutOfOrder(t *testing.T) {
 	}
 	b.add(1, Bucket{T: 7, Tx: 1})
 	got := fmt.Sprint(b.finish())
-	want := "[{a [{5 4 0 0 0} {10 6 0 4 0} {20 5 0 1 0} {30 0 6 0 0}]} {b [{7 0 1 0 0}]}]"
+	want := "[{a [{5 4 0 0 0 0 0 {0 0 0 0} false} {10 6 0 0 0 4 0 {0 0 0 0} false} {20 5 0 0 0 1 0 {0 0 0 0} false} {30 0 6 0 0 0 0 {0 0 0 0} false}]} {b [{7 0 1 0 0 0 0 {0 0 0 0} false}]}]"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

@@ -30,6 +30,9 @@ func (s *Storage) Prune(ctx context.Context, now time.Time) (int64, error) {
 			n, err = s.pruneRing(ctx, t, cutoff-int64(maxFlushGap/time.Second))
 		} else {
 			n, err = s.exec(ctx, "DELETE FROM "+t.table+" WHERE t < ?", cutoff)
+			if err == nil {
+				_, err = s.exec(ctx, "DELETE FROM "+t.faults()+" WHERE t < ?", cutoff)
+			}
 		}
 		if err != nil {
 			return total, fmt.Errorf("storage: prune %s: %w", t.table, err)

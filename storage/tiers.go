@@ -42,6 +42,10 @@ var tiers = []tier{
 	{table: "traffic_1h", bucket: 3600},
 }
 
+// faults is the table of the tier's errors and drops (see writeFaults);
+// the raw tier keeps them in its packed rows.
+func (t tier) faults() string { return t.table + "_faults" }
+
 // slot is where the row holding time unix lives in a ring tier.
 func (t tier) slot(unix int64) int64 { return mod(unix/t.span, t.ring) }
 

@@ -370,7 +370,7 @@ func TestCalendarQueryInUTC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(res.Series[0].Buckets); got != fmt.Sprintf("[{%d 1 0 0 0} {%d 2 0 0 0}]", day.Unix()-86400, day.Unix()) {
+	if got := fmt.Sprint(res.Series[0].Buckets); got != fmt.Sprintf("[{%d 1 0 0 0 0 0 {0 0 0 0} false} {%d 2 0 0 0 0 0 {0 0 0 0} false}]", day.Unix()-86400, day.Unix()) {
 		t.Errorf("UTC days: %s", got)
 	}
 }

@@ -30,6 +30,10 @@ type Record struct {
 	TxPackets uint64
 	RxPeak    uint64 // the poll's rate, bytes per second
 	TxPeak    uint64
+	RxErrors  uint64
+	TxErrors  uint64
+	RxDrops   uint64
+	TxDrops   uint64
 	// Counters and BootID are the reading the record ends at; the last
 	// flushed one per interface becomes its checkpoint.
 	Counters Counters
@@ -246,9 +250,38 @@ func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 		if err != nil {
 			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
 		}
+		for _, k := range order[:n] {
+			if f := sums[k].Faults; f != (Faults{}) {
+				if err := s.writeFaults(ctx, tx, t, k.t, ids[k.iface], f); err != nil {
+					return err
+				}
+			}
+		}
 		order = order[n:]
 	}
 	return nil
+}
+
+// writeFaults adds a bucket's errors and drops into the tier's faults
+// table. They have a table of their own, written only for the rare bucket
+// that has any, so the tier's rows stay as small as before.
+func (s *Storage) writeFaults(ctx context.Context, tx *sql.Tx, t tier, bucket, iface int64, f Faults) error {
+	st, err := s.stmts.stmt(ctx, tx, stmtKey{t.faults(), 1})
+	if err == nil {
+		_, err = st.ExecContext(ctx, bucket, iface, int64(f.RxErrs), int64(f.TxErrs), int64(f.RxDrops), int64(f.TxDrops))
+	}
+	if err != nil {
+		return fmt.Errorf("storage: flush %s: %w", t.faults(), describe(err))
+	}
+	return nil
+}
+
+// upsertFaultsSQL adds one bucket's errors and drops into tier t.
+func upsertFaultsSQL(t tier) string {
+	return "INSERT INTO " + t.faults() + ` (t, iface, rx_errs, tx_errs, rx_drops, tx_drops) VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (t, iface) DO UPDATE SET
+		rx_errs = rx_errs + excluded.rx_errs, tx_errs = tx_errs + excluded.tx_errs,
+		rx_drops = rx_drops + excluded.rx_drops, tx_drops = tx_drops + excluded.tx_drops`
 }
 
 // upsertChunks are the row counts of the multi-row upserts, largest first.
@@ -382,6 +415,7 @@ func flushStatements() map[stmtKey]string {
 		for _, n := range upsertChunks {
 			qs[stmtKey{t.table, n}] = upsertSQL(t, n)
 		}
+		qs[stmtKey{t.faults(), 1}] = upsertFaultsSQL(t)
 	}
 	return qs
 }
@@ -407,6 +441,7 @@ func foldOldest(recs []Record, n int) []Record {
 		v := sumOf(*f)
 		v.merge(sumOf(r))
 		f.RxBytes, f.TxBytes, f.RxPackets, f.TxPackets, f.RxPeak, f.TxPeak = v.Rx, v.Tx, v.RxPkts, v.TxPkts, v.RxPeak, v.TxPeak
+		f.RxErrors, f.TxErrors, f.RxDrops, f.TxDrops = v.RxErrs, v.TxErrs, v.RxDrops, v.TxDrops
 		f.Time, f.Counters, f.BootID = r.Time, r.Counters, r.BootID
 		f.Baseline = f.Baseline && r.Baseline // traffic folded in makes it a record
 	}

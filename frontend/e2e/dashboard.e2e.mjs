@@ -10,7 +10,7 @@
 
 import { chromium } from 'playwright-core';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -475,6 +475,31 @@ async function main() {
     const ui = await page.evaluate(() => Number(document.querySelector('[data-testid=total-rx]').dataset.bytes));
     // Only polls after the answer may be added, and the link is idle now.
     assert(ui >= body.rx_bytes && ui - body.rx_bytes < 64 * 1024, `page shows ${ui}, answer said ${body.rx_bytes}`);
+  });
+
+  await test('Download CSV gives the rows of what the chart shows', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+    const url = new URL(download.url());
+    assert(url.searchParams.get('format') === 'csv' && url.searchParams.get('window') === '5m' && url.searchParams.get('group') === '1s',
+      `CSV request ${url.search} is not the chart's query`);
+    assert(/\.csv$/.test(download.suggestedFilename()), `CSV file name ${download.suggestedFilename()}`);
+    const rows = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+    const head = rows[0].split(',');
+    assert(rows[0].startsWith('time,interface,rx_bytes,tx_bytes'), `CSV header ${rows[0]}`);
+    const sum = (col) => rows.slice(1).reduce((n, r) => n + Number(r.split(',')[head.indexOf(col)]), 0);
+    url.searchParams.delete('format');
+    const api = await server.api(`/api/traffic?${url.searchParams}`);
+    assert(rows.length - 1 === api.series.reduce((n, sr) => n + sr.points.length, 0), `${rows.length - 1} CSV rows for the answer's points`);
+    assert(sum('rx_bytes') === api.rx_bytes && sum('tx_bytes') === api.tx_bytes,
+      `CSV sums ${sum('rx_bytes')}/${sum('tx_bytes')}, JSON totals ${api.rx_bytes}/${api.tx_bytes}`);
+  });
+
+  await test('Download backup in Settings gives an SQLite database', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-backup').click()]);
+    assert(/^netpulse-\d{4}-\d\d-\d\d-\d{6}\.db$/.test(download.suggestedFilename()), `backup file name ${download.suggestedFilename()}`);
+    const head = readFileSync(await download.path()).subarray(0, 16).toString('latin1');
+    assert(head === 'SQLite format 3\0', `backup starts with ${JSON.stringify(head)}`);
   });
 
   await test('history tables equal /api/traffic for the same periods', async () => {

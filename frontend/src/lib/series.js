@@ -26,9 +26,13 @@ export function fromTraffic(traffic, windowSec) {
   };
 }
 
+/** The packet, error and drop sums of a point (absent in live samples). */
+export const COUNTS = ['rx_packets', 'tx_packets', 'rx_errors', 'tx_errors', 'rx_drops', 'tx_drops'];
+
 /**
  * combine adds the interfaces' points bucket by bucket. Peaks are added too:
  * an upper bound, since the interfaces may have peaked at different polls.
+ * A sum is imported (no peak data) only when all its points are.
  */
 export function combine(series) {
   const byT = new Map();
@@ -40,12 +44,30 @@ export function combine(series) {
         c.tx_bytes += p.tx_bytes;
         c.rx_peak_bps += p.rx_peak_bps;
         c.tx_peak_bps += p.tx_peak_bps;
+        for (const k of COUNTS) if (k in p) c[k] = (c[k] ?? 0) + p[k];
+        if (c.imported || p.imported) c.imported = !!(c.imported && p.imported);
       } else {
         byT.set(p.t, { ...p });
       }
     }
   }
   return [...byT.values()].sort((a, b) => a.t - b.t);
+}
+
+/**
+ * details is what the tooltip says about a bucket beyond its rates: packets,
+ * errors and drops, and whether it was imported; null for no bucket.
+ */
+export function details(p) {
+  if (!p) return null;
+  const n = (k) => p[k] ?? 0;
+  return {
+    rxPackets: n('rx_packets'),
+    txPackets: n('tx_packets'),
+    errors: n('rx_errors') + n('tx_errors'),
+    drops: n('rx_drops') + n('tx_drops'),
+    imported: !!p.imported,
+  };
 }
 
 /**
@@ -109,10 +131,11 @@ export function chartModel(state, mode = 'combined', intervalSec = 1) {
   const times = withGaps([...all].sort((a, b) => a - b), state.group, intervalSec);
   const lines = groups.map((g) => {
     const byT = new Map(g.points.map((p) => [p.t, p]));
-    const line = { name: g.name, rx: [], tx: [], rxPeak: [], txPeak: [] };
+    const line = { name: g.name, rx: [], tx: [], rxPeak: [], txPeak: [], details: [] };
     for (const { t, gap } of times) {
       const p = gap ? undefined : byT.get(t);
       const r = p ? rates(p, state.group, state.end, intervalSec) : null;
+      line.details.push(details(p));
       line.rx.push(r ? r.rx : null);
       line.tx.push(r ? r.tx : null);
       line.rxPeak.push(r ? r.rxPeak : null);

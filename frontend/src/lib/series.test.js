@@ -103,6 +103,38 @@ describe('combine', () => {
   });
 });
 
+describe('packets, errors, drops and imported buckets', () => {
+  const counted = (t, extra) => ({ ...pt(t, 100, 10), rx_packets: 3, tx_packets: 2, rx_errors: 0, tx_errors: 0, rx_drops: 0, tx_drops: 0, ...extra });
+  const state = () =>
+    fromTraffic({
+      start: 0,
+      end: 20,
+      group_seconds: 10,
+      series: [
+        { interface: 'eth0', points: [counted(0, { tx_drops: 4 }), counted(10, { imported: true })] },
+        { interface: 'wlan0', points: [counted(0, { rx_errors: 1 }), counted(10)] },
+      ],
+    });
+  it('adds the counts per bucket; a sum is imported only when all its points are', () => {
+    const c = combine(state().series);
+    expect(c[0]).toMatchObject({ rx_packets: 6, tx_packets: 4, rx_errors: 1, tx_drops: 4 });
+    expect(c[1].imported).toBe(false);
+  });
+  it('gives the chart each bucket\'s details', () => {
+    const m = chartModel(state(), 'interfaces');
+    expect(m.lines[0].details).toEqual([
+      { rxPackets: 3, txPackets: 2, errors: 0, drops: 4, imported: false },
+      { rxPackets: 3, txPackets: 2, errors: 0, drops: 0, imported: true },
+    ]);
+    expect(chartModel(state()).lines[0].details[0]).toMatchObject({ errors: 1, drops: 4 });
+  });
+  it('treats live samples without counts as zero', () => {
+    const s = state();
+    s.series[0].points.push(pt(20, 5, 5));
+    expect(chartModel(s, 'interfaces').lines[0].details.at(-1)).toEqual({ rxPackets: 0, txPackets: 0, errors: 0, drops: 0, imported: false });
+  });
+});
+
 describe('fromTraffic', () => {
   it('keeps the answer totals', () => {
     const s = fromTraffic(traffic(), 100);

@@ -135,6 +135,7 @@ function browserBackend(win) {
     // An unhealthy server answers 503 with the same body, which the UI shows.
     health: () => request('api/health', {}, { acceptStatus: [503] }),
     reportReady: () => Promise.resolve(),
+    downloadURL: (what, q) => downloadPath(what, q),
     live(onSample, onState) {
       const backoff = createBackoff();
       let es;
@@ -184,6 +185,22 @@ export function trafficParams({ window, group, end, interfaces, tz }) {
   return p.toString();
 }
 
+/**
+ * downloadPath is the path of a file the server sends as an attachment:
+ * 'traffic-csv' is the traffic query q as CSV, 'backup' a snapshot of the
+ * database. A link to it downloads the file with the page's credentials.
+ */
+export function downloadPath(what, q) {
+  switch (what) {
+    case 'traffic-csv':
+      return `api/traffic?${trafficParams(q)}&format=csv`;
+    case 'backup':
+      return 'api/backup';
+    default:
+      throw new Error(`unknown download ${what}`);
+  }
+}
+
 const REQUESTS = ['interfaces', 'monitored', 'setMonitored', 'traffic', 'settings', 'updateSettings', 'health'];
 
 /**
@@ -222,6 +239,9 @@ export function createTransport(win) {
     },
     startAtLogin: () => pick().startAtLogin(),
     setStartAtLogin: (on) => pick().setStartAtLogin(on),
+    // The address of a download, or null where files are not served over
+    // HTTP (the desktop window).
+    downloadURL: (what, q) => pick().downloadURL?.(what, q) ?? null,
     onReachability(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);

@@ -1,0 +1,167 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netpulse/netpulse/storage"
+)
+
+// scrape returns GET /metrics as sample lines ("name{labels}" → value).
+func scrape(t *testing.T, url, password string) map[string]float64 {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/metrics", nil)
+	req.SetBasicAuth("", password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET /metrics: %s %s: %s", resp.Status, resp.Header.Get("Content-Type"), b)
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("bad sample line %q", line)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
+
+func TestMetrics(t *testing.T) {
+	svc, srv := newTestServer(t, testPassword)
+	resp, _ := call{method: "GET", path: "/metrics", header: map[string]string{"Authorization": ""}}.do(t, srv)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /metrics without the password: %s, want 401", resp.Status)
+	}
+	resp, _ = call{method: "POST", path: "/metrics"}.do(t, srv)
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /metrics: %s, want 405", resp.Status)
+	}
+
+	now := time.Now()
+	svc.store.Add(storage.Record{Interface: "np16m", Time: now.Add(-2 * time.Hour), RxBytes: 1 << 40, TxBytes: 7, RxPackets: 3, TxPackets: 1})
+	if err := svc.flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	svc.store.Add(storage.Record{Interface: "np16m", Time: now, RxBytes: 5, TxBytes: 11, RxPackets: 1, TxPackets: 2,
+		RxErrors: 1, TxErrors: 2, RxDrops: 3, TxDrops: 4})
+	m := scrape(t, srv.URL, testPassword)
+	for _, tc := range []struct {
+		sample string
+		want   float64
+	}{
+		{`netpulse_interface_receive_bytes_total{interface="np16m"}`, 1<<40 + 5},
+		{`netpulse_interface_transmit_bytes_total{interface="np16m"}`, 18},
+		{`netpulse_interface_receive_packets_total{interface="np16m"}`, 4},
+		{`netpulse_interface_transmit_packets_total{interface="np16m"}`, 3},
+		{`netpulse_interface_receive_errors_total{interface="np16m"}`, 1},
+		{`netpulse_interface_transmit_errors_total{interface="np16m"}`, 2},
+		{`netpulse_interface_receive_drops_total{interface="np16m"}`, 3},
+		{`netpulse_interface_transmit_drops_total{interface="np16m"}`, 4},
+		{`netpulse_build_info{goversion="` + runtime.Version() + `",version="test"}`, 1},
+	} {
+		if got, ok := m[tc.sample]; !ok || got != tc.want {
+			t.Errorf("%s = %v (present %v), want %v", tc.sample, got, ok, tc.want)
+		}
+	}
+	for _, name := range []string{"netpulse_poll_duration_seconds_count", "netpulse_flush_duration_seconds_count",
+		"netpulse_poll_errors_total", "netpulse_flush_errors_total", "netpulse_pending_records",
+		"go_goroutines", "process_resident_memory_bytes"} {
+		if _, ok := m[name]; !ok {
+			t.Errorf("%s missing", name)
+		}
+	}
+	if m["netpulse_pending_records"] < 1 {
+		t.Errorf("netpulse_pending_records = %v, want the pending record counted", m["netpulse_pending_records"])
+	}
+	// The poll job is measured: within a few seconds it has run.
+	deadline := time.Now().Add(5 * time.Second)
+	for m["netpulse_poll_duration_seconds_count"] == 0 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		m = scrape(t, srv.URL, testPassword)
+	}
+	if m["netpulse_poll_duration_seconds_count"] == 0 {
+		t.Error("no poll was measured")
+	}
+}
+
+func TestBackupDownload(t *testing.T) {
+	svc, srv := newTestServer(t, testPassword)
+	ctx := context.Background()
+	if _, err := svc.UpdateSettings(ctx, map[string]string{"theme": "dark"}); err != nil {
+		t.Fatal(err)
+	}
+	svc.store.Add(storage.Record{Interface: "np16b", Time: time.Now(), RxBytes: 1234, TxBytes: 56})
+
+	req, _ := http.NewRequest("GET", srv.URL+"/api/backup", nil)
+	req.SetBasicAuth("", testPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.sqlite3" {
+		t.Fatalf("GET /api/backup: %s %s: %.200s", resp.Status, resp.Header.Get("Content-Type"), body)
+	}
+	cd := resp.Header.Get("Content-Disposition")
+	if !strings.HasPrefix(cd, "attachment; filename=netpulse-"+time.Now().Format("2006-01-02")) {
+		t.Errorf("Content-Disposition %q, want an attachment named for today", cd)
+	}
+	if !strings.HasPrefix(string(body), "SQLite format 3\x00") {
+		t.Fatalf("body is not an SQLite database: %.40q", body)
+	}
+	entries, _ := os.ReadDir(svc.cfg.DataDir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".netpulse-backup-") {
+			t.Errorf("snapshot file %s left in the data folder", e.Name())
+		}
+	}
+
+	path := filepath.Join(t.TempDir(), "netpulse.db")
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open the downloaded backup: %v", err)
+	}
+	defer c.Close()
+	if v, _, _ := c.Setting(ctx, "theme"); v != "dark" {
+		t.Errorf("backup's theme %q, want dark", v)
+	}
+	totals, err := c.AllTimeTotals(ctx)
+	if err != nil || totals["np16b"].RxBytes != 1234 || totals["np16b"].TxBytes != 56 {
+		t.Errorf("backup's totals %v %v, want the record that was pending", totals, err)
+	}
+
+	req, _ = http.NewRequest("GET", srv.URL+"/api/backup", nil)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /api/backup without the password: %s, want 401", resp.Status)
+	}
+}

@@ -1,0 +1,186 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// history is a made-up vnStat-like history in Berlin: a year, months, days,
+// hours and five minutes, each coarser period holding more than the finer
+// ones inside it, as when the finer tables have been pruned.
+func history(loc *time.Location) [][]ImportPeriod {
+	at := func(y int, m time.Month, d, h, mi int) int64 { return time.Date(y, m, d, h, mi, 0, 0, loc).Unix() }
+	var five, hours, days, months []ImportPeriod
+	for i := range 12 { // 2025-11-10 22:00 to 23:00
+		five = append(five, ImportPeriod{at(2025, 11, 10, 22, 5*i), at(2025, 11, 10, 22, 5*i+5), 1000, 10})
+	}
+	for h := 12; h < 24; h++ { // the day's last twelve hours
+		hours = append(hours, ImportPeriod{at(2025, 11, 10, h, 0), at(2025, 11, 10, h+1, 0), 50000, 500})
+	}
+	hours[len(hours)-2].Rx = 12000 // 22:00: its five minutes hold 12,000
+	for d := 1; d <= 10; d++ {
+		days = append(days, ImportPeriod{at(2025, 11, d, 0, 0), at(2025, 11, d+1, 0, 0), 1e6 + uint64(d), 7e5})
+	}
+	for m := time.March; m <= time.November; m++ { // March holds the DST change
+		months = append(months, ImportPeriod{at(2025, m, 1, 0, 0), at(2025, m+1, 1, 0, 0), 3e7 + uint64(m), 2e7})
+	}
+	years := []ImportPeriod{{at(2024, 1, 1, 0, 0), at(2025, 1, 1, 0, 0), 5e9, 4e9}, {at(2025, 1, 1, 0, 0), at(2026, 1, 1, 0, 0), 9e8, 3e8}}
+	return [][]ImportPeriod{five, hours, days, months, years}
+}
+
+func importInto(t *testing.T, path, iface string, levels [][]ImportPeriod) ImportReport {
+	t.Helper()
+	ctx := context.Background()
+	im, err := OpenImporter(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	rep, err := im.Import(ctx, iface, "test", levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// dayTotals queries whole local days over [from, to).
+func dayTotals(t *testing.T, s *Storage, iface string, from, to time.Time) map[int64]Bucket {
+	t.Helper()
+	res, err := s.Traffic(context.Background(), Query{Interfaces: []string{iface}, Start: from, End: to, Group: 24 * time.Hour, Location: from.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int64]Bucket{}
+	for _, b := range res.Series[0].Buckets {
+		out[b.T] = b
+	}
+	return out
+}
+
+func TestImportKeepsEveryPeriodsTotal(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "netpulse.db")
+	levels := history(loc)
+	rep := importInto(t, path, "np16i", levels)
+	if rep.Periods != 12+12+10+9+2 || rep.Excess != 0 || rep.Later != 0 || rep.Repeated != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := dayTotals(t, s, "np16i", time.Date(2024, 1, 1, 0, 0, 0, 0, loc), time.Date(2026, 1, 1, 0, 0, 0, 0, loc))
+	sum := func(from, to int64) (rx, tx uint64) {
+		for d, b := range days {
+			if d >= from && d < to {
+				rx, tx = rx+b.Rx, tx+b.Tx
+			}
+		}
+		return
+	}
+	for _, b := range days {
+		if !b.Imported || b.RxPeak != 0 || b.RxPkts != 0 {
+			t.Errorf("day %d: %+v, want imported without peaks", b.T, b)
+		}
+	}
+	// Every day, month and year equals its period; the hours and five
+	// minutes add up inside their day.
+	for i, ps := range levels[2:] {
+		for _, p := range ps {
+			if rx, tx := sum(p.Start, p.End); rx != p.Rx || tx != p.Tx {
+				t.Errorf("level %d, period from %s: rx %d tx %d, want %d %d", i+2, time.Unix(p.Start, 0).In(loc), rx, tx, p.Rx, p.Tx)
+			}
+		}
+	}
+	// The five minutes are in the 15-minute tier too.
+	res, err := s.Traffic(context.Background(), Query{Interfaces: []string{"np16i"}, Start: time.Unix(levels[0][0].Start, 0), End: time.Unix(levels[0][11].End, 0), Group: 15 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := res.Series[0].Buckets; len(b) != 4 || b[0].Rx != 3000 || !b[0].Imported {
+		t.Errorf("15-minute buckets of the imported hour: %+v", b)
+	}
+
+	s.Close()
+	again := importInto(t, path, "np16i", levels)
+	if again.Periods != 0 || again.Repeated != rep.Periods || len(again.Tiers) != 0 {
+		t.Errorf("second import: %+v", again)
+	}
+	if s, err = Open(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if after := dayTotals(t, s, "np16i", time.Date(2024, 1, 1, 0, 0, 0, 0, loc), time.Date(2026, 1, 1, 0, 0, 0, 0, loc)); len(after) != len(days) {
+		t.Errorf("second import changed the days: %d, before %d", len(after), len(days))
+	} else {
+		for d, b := range days {
+			if after[d] != b {
+				t.Errorf("day %d: %+v, before %+v", d, after[d], b)
+			}
+		}
+	}
+}
+
+func TestImportLeavesOwnHistoryAlone(t *testing.T) {
+	loc := time.UTC
+	path := filepath.Join(t.TempDir(), "netpulse.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := time.Date(2025, 11, 10, 12, 37, 0, 0, loc)
+	s.Add(Record{Interface: "np16o", Time: own, RxBytes: 777, RxPeak: 777})
+	if err := s.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	rep := importInto(t, path, "np16o", history(loc))
+	// Before 12:37 that day: the days before it; not the day's hours
+	// (the first of them ends at 13:00) and five minutes, the day itself,
+	// its month or the year.
+	if rep.OwnStart != time.Date(2025, 11, 10, 12, 37, 0, 0, loc).Unix() || rep.Later != 12+12+1+1+1 {
+		t.Errorf("report %+v", rep)
+	}
+	if s, err = Open(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	days := dayTotals(t, s, "np16o", time.Date(2025, 11, 9, 0, 0, 0, 0, loc), time.Date(2025, 11, 11, 0, 0, 0, 0, loc))
+	d9, d10 := days[time.Date(2025, 11, 9, 0, 0, 0, 0, loc).Unix()], days[time.Date(2025, 11, 10, 0, 0, 0, 0, loc).Unix()]
+	if d9.Rx != 1e6+9 || !d9.Imported {
+		t.Errorf("9 November: %+v", d9)
+	}
+	// 10 November: the hour 12:00-13:00 (vnStat's) ends after Net-Pulse's
+	// own first minute, so only Net-Pulse's own 777 bytes count there.
+	if d10.Rx != 777 || d10.Imported || d10.RxPeak != 777 {
+		t.Errorf("10 November: %+v", d10)
+	}
+}
+
+func TestImportRefusesDatabaseInUse(t *testing.T) {
+	s := openTemp(t)
+	s.Add(Record{Interface: "np16u", Time: time.Now(), RxBytes: 5})
+	if err := s.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	im, err := OpenImporter(context.Background(), s.Path())
+	if !errors.Is(err, ErrInUse) {
+		if im != nil {
+			im.Close()
+		}
+		t.Fatalf("OpenImporter while open: %v, want ErrInUse", err)
+	}
+	var n int
+	if err := s.r.QueryRow("SELECT count(*) FROM imports").Scan(&n); err != nil || n != 0 {
+		t.Errorf("imports: %d, %v", n, err)
+	}
+}
