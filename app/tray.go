@@ -70,7 +70,7 @@ func (t *tray) onReady() {
 	t.settings = systray.AddMenuItem("Settings", "Units and monitored interfaces")
 	systray.AddSeparator()
 	t.quit = systray.AddMenuItem("Quit", "Save the data and quit Net-Pulse")
-	t.apply(buildTrayView(nil, false, Settings{}))
+	t.apply(buildTrayView(nil, false, Settings{}, nil))
 	t.sh.goFn(t.handleClicks)
 	t.sh.goFn(t.follow)
 	t.sh.marker("tray", "ready")
