@@ -103,6 +103,8 @@ var settingValues = map[string][]string{
 	"rate_unit":   {"bits", "bytes"},
 	"unit_prefix": {"si", "iec"},
 	"theme":       {"system", "light", "dark"},
+
+	"desktop_notifications": {"on", "off"},
 }
 
 func FuzzValidateSettings(f *testing.F) {
@@ -205,7 +207,8 @@ func FuzzJSONBody(f *testing.F) {
 		if err := json.Unmarshal(serve(h, "GET", "/api/config/settings", "", nil).Body.Bytes(), &st); err != nil {
 			t.Fatal(err)
 		}
-		for k, v := range map[string]string{"rate_unit": st.RateUnit, "unit_prefix": st.UnitPrefix, "theme": st.Theme} {
+		for k, v := range map[string]string{"rate_unit": st.RateUnit, "unit_prefix": st.UnitPrefix, "theme": st.Theme,
+			"desktop_notifications": st.DesktopNotifications} {
 			if !slices.Contains(settingValues[k], v) {
 				t.Fatalf("after POST %s %q: setting %s = %q", path, body, k, v)
 			}

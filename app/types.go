@@ -80,6 +80,9 @@ type Settings struct {
 	RateUnit   string `json:"rate_unit"`
 	UnitPrefix string `json:"unit_prefix"`
 	Theme      string `json:"theme"`
+	// DesktopNotifications is "on" or "off": whether the desktop app shows
+	// alerts as OS notifications.
+	DesktopNotifications string `json:"desktop_notifications"`
 }
 
 // Health reports whether polling and recording work.
