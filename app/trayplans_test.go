@@ -125,3 +125,52 @@ func TestFormatPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestTrayPlansFrom(t *testing.T) {
+	// 15 Dec 2026 00:00 in Berlin is 14 Dec 23:00 UTC.
+	const dec15 = 1797289200
+	for _, tt := range []struct {
+		name  string
+		json  string
+		want  []string // trayPlanLine of each, SI
+		alert []bool
+	}{
+		{"under the first threshold",
+			`[{"name":"Home","cap_bytes":500000000000,"tz":"Europe/Berlin","thresholds":[80,100],
+			   "usage":{"used_bytes":100000000000,"percent":20,"cycle_end":1797289200,"thresholds_reached":[]}}]`,
+			[]string{"Home: 100 GB of 500 GB (20 %) · resets 15 Dec"}, []bool{false}},
+		{"reached",
+			`[{"name":"Home","cap_bytes":500000000000,"tz":"Europe/Berlin","thresholds":[80,100],
+			   "usage":{"used_bytes":412000000000,"percent":82.4,"cycle_end":1797289200,"thresholds_reached":[80]}}]`,
+			[]string{"Home: 412 GB of 500 GB (82 %) · resets 15 Dec"}, []bool{true}},
+		{"past the first threshold before the alert was recorded",
+			`[{"name":"Home","cap_bytes":1000,"thresholds":[50],"usage":{"used_bytes":600,"percent":60,"cycle_end":0}}]`,
+			[]string{"Home: 600 B of 1.00 kB (60 %)"}, []bool{true}},
+		{"no cap, percent null",
+			`[{"name":"Lab","cap_bytes":0,"tz":"UTC","thresholds":[80],
+			   "usage":{"used_bytes":3000000000,"percent":null,"cycle_end":1797289200}}]`,
+			[]string{"Lab: 3.00 GB this cycle · resets 14 Dec"}, []bool{false}},
+		{"no plans", `[]`, nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			plans, err := trayPlansFrom([]byte(tt.json))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plans) != len(tt.want) {
+				t.Fatalf("%d plans, want %d", len(plans), len(tt.want))
+			}
+			for i, p := range plans {
+				if got := trayPlanLine(p, "si"); got != tt.want[i] {
+					t.Errorf("line %q, want %q", got, tt.want[i])
+				}
+				if p.Alert != tt.alert[i] {
+					t.Errorf("alert %v, want %v", p.Alert, tt.alert[i])
+				}
+			}
+		})
+	}
+	if _, err := trayPlansFrom([]byte(`{"error":"x"}`)); err == nil {
+		t.Error("an object instead of a list was accepted")
+	}
+}
