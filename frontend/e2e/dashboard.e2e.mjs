@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { formatBytes } from '../src/lib/units.js';
+import { planTests } from './plans.e2e.mjs';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -486,6 +487,8 @@ async function main() {
     assert(s.rate_unit === 'bytes' && s.unit_prefix === 'iec' && s.theme === 'dark', `settings after restart: ${JSON.stringify(s)}`);
     assert(await page.getByLabel('Dark').isChecked(), 'Dark chosen after restart');
   });
+
+  await planTests({ test, assert, until, page, server, iface: HOST_IF, screenshot });
 
   await test('no console errors or failed requests', async () => {
     await sleep(500);
