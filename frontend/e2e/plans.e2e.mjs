@@ -4,14 +4,17 @@
 // numbers of the API answer it was drawn from. The page is on #/settings and
 // the units are IEC when they start.
 
+import { createServer } from 'node:http';
 import { formatBytes } from '../src/lib/units.js';
 import { formatPercent } from '../src/lib/plans.js';
 
 /**
  * planTests runs the steps; h carries the runner's helpers:
- * {test, assert, until, page, server, iface, screenshot}.
+ * {test, assert, until, page, server, iface, screenshot, beyondLoopback},
+ * where beyondLoopback() gives a server on the same data listening on a
+ * non-loopback address of this host.
  */
-export async function planTests({ test, assert, until, page, server, iface, screenshot }) {
+export async function planTests({ test, assert, until, page, server, iface, screenshot, beyondLoopback }) {
   const planPosts = [];
   page.on('request', (r) => {
     if (/\/api\/plans(\/|$)/.test(r.url()) && r.method() !== 'GET') planPosts.push(`${r.method()} ${r.url()}`);
@@ -110,5 +113,70 @@ export async function planTests({ test, assert, until, page, server, iface, scre
     await list.getByRole('button', { name: 'Delete "Home"' }).click();
     await page.getByText('Deleted plan "Home".').waitFor();
     assert((await server.api('/api/plans')).length === 0, 'the plan is still there');
+  });
+
+  await test('notifiers: add, send a test to a local webhook, delete', async () => {
+    const got = [];
+    const sink = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        got.push({ type: req.headers['content-type'], body });
+        res.end('ok');
+      });
+    });
+    await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${sink.address().port}/hook`;
+      const section = page.locator('[data-testid=notifier-settings]');
+      await section.getByRole('button', { name: 'Add a notifier' }).click();
+      const nform = section.locator('[data-testid=notifier-form]');
+      await nform.locator('#notifier-name').fill('Sink');
+      await nform.locator('#notifier-url').fill('example.com/hook');
+      await nform.getByRole('button', { name: 'Add notifier' }).click();
+      await nform.locator('#notifier-url-err').waitFor({ timeout: 2000 });
+      assert((await server.api('/api/notifiers')).length === 0, 'a URL without a scheme was saved');
+      await nform.locator('#notifier-url').fill(url);
+      await nform.getByRole('button', { name: 'Add notifier' }).click();
+      await page.getByText('Added notifier "Sink".').waitFor();
+      const [n] = await server.api('/api/notifiers');
+      assert(n?.name === 'Sink' && JSON.stringify(n.events) === '["plan"]', `saved ${JSON.stringify(n)}`);
+      await section.getByRole('button', { name: 'Send test' }).click();
+      await section.getByText('Test sent.').waitFor({ timeout: 15_000 });
+      assert(got.length === 1 && /application\/json/.test(got[0].type), `the sink got ${JSON.stringify(got)}`);
+      assert(typeof JSON.parse(got[0].body).event === 'string', `webhook body ${got[0].body}`);
+      await section.getByRole('button', { name: 'Delete', exact: true }).click();
+      await section.getByRole('button', { name: 'Delete "Sink"' }).click();
+      await page.getByText('Deleted notifier "Sink".').waitFor();
+      assert((await server.api('/api/notifiers')).length === 0, 'the notifier is still there');
+    } finally {
+      sink.close();
+    }
+  });
+
+  await test('notifiers: beyond loopback without a password the page says to set NETPULSE_PASSWORD', async () => {
+    // A page of its own: the 403 it gets is expected, not a problem.
+    const other = beyondLoopback();
+    const p2 = await page.context().newPage();
+    await page.goto('about:blank');
+    await server.stop();
+    try {
+      await other.start();
+      await p2.goto(`${other.base}/#/settings`);
+      const section = p2.locator('[data-testid=notifier-settings]');
+      await section.getByRole('button', { name: 'Add a notifier' }).click();
+      await section.locator('#notifier-name').fill('Phone');
+      await section.locator('#notifier-url').fill('ntfy://ntfy.sh/netpulse-test');
+      await section.getByRole('button', { name: 'Add notifier' }).click();
+      const hint = section.locator('[data-testid=notifier-password]');
+      await hint.waitFor({ timeout: 5000 });
+      assert((await hint.innerText()).includes('NETPULSE_PASSWORD'), `hint "${await hint.innerText()}"`);
+      assert((await other.api('/api/notifiers')).length === 0, 'a notifier was saved');
+    } finally {
+      await p2.close();
+      await other.stop();
+      await server.start();
+    }
+    await page.goto(`${server.base}/#/settings`);
   });
 }
