@@ -87,6 +87,9 @@ ALTER TABLE traffic_ring RENAME TO traffic_raw;
 	// WITHOUT ROWID table) keeps in its page with 4 KiB pages, and each
 	// such row took an overflow page of its own.
 	{fn: packRawTier},
+	// 5: data plans, notifiers, and the alerts raised with their deliveries
+	// (see plans.go). They refer to no table of the migrations before.
+	{sql: planSchema},
 }
 
 // packRawTier moves the one-second rows of migration 2's ring into packed
