@@ -20,6 +20,15 @@ type osNotice struct {
 	Urgent bool // the cap is reached, or recording is degraded
 }
 
+// noticeFor is the notification for an alert.
+func noticeFor(a Alert) osNotice {
+	title := a.Title
+	if title == "" {
+		title = "Net-Pulse"
+	}
+	return osNotice{Title: title, Body: a.Message, Urgent: a.Urgent}
+}
+
 // osNotifier shows notices; Close releases what it holds.
 type osNotifier interface {
 	Notify(ctx context.Context, n osNotice) error
@@ -33,22 +42,23 @@ const notifyTimeout = 10 * time.Second
 // notifyAlerts shows the Service's alerts as OS notifications and has the
 // tray read the plans again, since an alert changes what it shows.
 func (sh *shell) notifyAlerts() {
-	notices, stop := sh.alertNotices()
-	defer stop()
-	sh.showNotices(newOSNotifier(sh), notices)
+	alerts, unsubscribe := sh.svc.SubscribeAlerts()
+	defer unsubscribe()
+	sh.showNotices(newOSNotifier(sh), alerts)
 }
 
-// showNotices shows every notice from notices while the setting is on, until
-// the shell stops. A failure is logged once until a notice gets through
-// again: a desktop without a notification service must not fill the log.
-func (sh *shell) showNotices(n osNotifier, notices <-chan osNotice) {
+// showNotices shows every alert while the setting is on, until the shell
+// stops. A failure is logged once until a notice gets through again: a
+// desktop without a notification service must not fill the log.
+func (sh *shell) showNotices(n osNotifier, alerts <-chan Alert) {
 	defer n.Close()
 	var failing bool
 	for {
 		select {
 		case <-sh.stopCtx.Done():
 			return
-		case notice := <-notices:
+		case a := <-alerts:
+			notice := noticeFor(a)
 			if sh.tray != nil {
 				sh.tray.refreshPlans()
 			}

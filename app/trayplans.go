@@ -5,7 +5,6 @@ package app
 // Pure functions, like trayview.go.
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -102,51 +101,36 @@ func morePlans(n int) string {
 	return fmt.Sprintf("+%d more plans", n)
 }
 
-// planJSON is the part of a plan as GET /api/plans gives it that the tray
-// shows. The tray reads the Service's answer through this contract rather
-// than its Go types, so it shows exactly what the dashboard shows.
-type planJSON struct {
-	Name       string    `json:"name"`
-	CapBytes   int64     `json:"cap_bytes"`
-	TZ         string    `json:"tz"`
-	Thresholds []float64 `json:"thresholds"`
-	Usage      struct {
-		UsedBytes         int64     `json:"used_bytes"`
-		Percent           *float64  `json:"percent"`
-		CycleEnd          int64     `json:"cycle_end"`
-		ThresholdsReached []float64 `json:"thresholds_reached"`
-	} `json:"usage"`
-}
-
-// trayPlansFrom turns the plans' JSON into the tray's lines. A plan is in
-// alert once a threshold of this cycle was reached, or its share of the cap
-// is at or past the lowest threshold.
-func trayPlansFrom(b []byte) ([]trayPlan, error) {
-	var in []planJSON
-	if err := json.Unmarshal(b, &in); err != nil {
-		return nil, fmt.Errorf("tray: read data plans: %w", err)
-	}
-	out := make([]trayPlan, 0, len(in))
-	for _, p := range in {
-		tp := trayPlan{Name: p.Name, Used: p.Usage.UsedBytes}
+// trayPlansFrom turns the plans with their usage into the tray's lines. A
+// plan is in alert once a threshold of this cycle was reached, or its share
+// of the cap is at or past the lowest threshold.
+func trayPlansFrom(plans []Plan) []trayPlan {
+	out := make([]trayPlan, 0, len(plans))
+	for _, p := range plans {
+		tp := trayPlan{Name: p.Name}
+		var u PlanUsage
+		if p.Usage != nil {
+			u = *p.Usage
+		}
+		tp.Used = u.UsedBytes
 		if p.CapBytes > 0 {
 			tp.Cap = p.CapBytes
-			if p.Usage.Percent != nil {
-				tp.Percent = *p.Usage.Percent
+			if u.Percent != nil {
+				tp.Percent = *u.Percent
 			} else {
-				tp.Percent = float64(p.Usage.UsedBytes) / float64(p.CapBytes) * 100
+				tp.Percent = float64(u.UsedBytes) / float64(p.CapBytes) * 100
 			}
-			tp.Alert = len(p.Thresholds) > 0 && tp.Percent >= slices.Min(p.Thresholds)
+			tp.Alert = len(p.Thresholds) > 0 && tp.Percent >= float64(slices.Min(p.Thresholds))
 		}
-		tp.Alert = tp.Alert || len(p.Usage.ThresholdsReached) > 0
-		if p.Usage.CycleEnd > 0 {
+		tp.Alert = tp.Alert || len(u.ThresholdsReached) > 0
+		if u.CycleEnd > 0 {
 			loc, err := time.LoadLocation(p.TZ)
 			if err != nil || p.TZ == "" {
 				loc = time.Local
 			}
-			tp.CycleEnd = time.Unix(p.Usage.CycleEnd, 0).In(loc)
+			tp.CycleEnd = time.Unix(u.CycleEnd, 0).In(loc)
 		}
 		out = append(out, tp)
 	}
-	return out, nil
+	return out
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -153,10 +154,12 @@ func TestTrayPlansFrom(t *testing.T) {
 		{"no plans", `[]`, nil, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			plans, err := trayPlansFrom([]byte(tt.json))
-			if err != nil {
+			// The plans as the API gives them, so the test holds to the contract.
+			var in []Plan
+			if err := json.Unmarshal([]byte(tt.json), &in); err != nil {
 				t.Fatal(err)
 			}
+			plans := trayPlansFrom(in)
 			if len(plans) != len(tt.want) {
 				t.Fatalf("%d plans, want %d", len(plans), len(tt.want))
 			}
@@ -170,7 +173,7 @@ func TestTrayPlansFrom(t *testing.T) {
 			}
 		})
 	}
-	if _, err := trayPlansFrom([]byte(`{"error":"x"}`)); err == nil {
-		t.Error("an object instead of a list was accepted")
+	if got := trayPlansFrom([]Plan{{Name: "New", CapBytes: 10, Thresholds: []int{50}}}); trayPlanLine(got[0], "si") != "New: 0 B of 10 B (0 %)" || got[0].Alert {
+		t.Errorf("a plan without usage yet: %+v", got[0])
 	}
 }
