@@ -48,6 +48,7 @@ func NewHandler(svc *Service, cfg Config, assets fs.FS) http.Handler {
 	mux.HandleFunc("POST /api/config/settings", h.setSettings)
 	mux.HandleFunc("GET /api/traffic", h.traffic)
 	mux.HandleFunc("GET /api/live", h.live)
+	h.planRoutes(mux)
 	for _, p := range []string{"/api/health", "/api/interfaces", "/api/config/monitored_interfaces",
 		"/api/config/settings", "/api/traffic", "/api/live"} {
 		mux.HandleFunc(p, methodNotAllowed)
