@@ -50,7 +50,6 @@ type alerter struct {
 	degraded      bool
 	degradedSent  bool
 	lastDegraded  time.Time
-	rateMinute    int64
 	lastRate      map[string]time.Time
 	gone          map[string]bool // gone interfaces: whether their alert went out
 	lastGone      map[string]time.Time
@@ -245,18 +244,13 @@ func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
 
 // checkRates raises rate.high for a monitored interface whose every whole
 // minute of the last Config.RateAlertFor received or sent at least
-// Config.RateAlertBps on average. It looks once a minute, at the minute
-// tier.
+// Config.RateAlertBps on average, from the minute tier: one small query.
 func (a *alerter) checkRates(ctx context.Context, now time.Time) {
 	cfg := a.svc.cfg
 	if cfg.RateAlertBps <= 0 {
 		return
 	}
 	end := now.Truncate(time.Minute)
-	if end.Unix() == a.rateMinute {
-		return
-	}
-	a.rateMinute = end.Unix()
 	d := max(cfg.RateAlertFor.Truncate(time.Minute), time.Minute)
 	names := a.svc.MonitoredNames()
 	if len(names) == 0 {
