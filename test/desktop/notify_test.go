@@ -120,11 +120,15 @@ func isAlertIcon(t *testing.T, px pixmap) bool {
 	return false
 }
 
-var markerNotified = regexp.MustCompile(`^netpulse-test: notification `)
+var (
+	markerNotified  = regexp.MustCompile(`^netpulse-test: notification `)
+	markerNotifyOff = regexp.MustCompile(`^netpulse-test: notification-off `)
+)
 
 // TestPlanAlert: a data plan's threshold shows as a desktop notification on
 // the session bus, the tray menu and tooltip carry the plan's line, and the
-// icon turns to its alert variant.
+// icon turns to its alert variant; switched off in Settings, the next alert
+// shows no notification.
 func TestPlanAlert(t *testing.T) {
 	needEnv(t)
 	data := t.TempDir()
@@ -202,6 +206,29 @@ func TestPlanAlert(t *testing.T) {
 	case extra := <-notes.notices:
 		t.Errorf("a second notification for one threshold: %+v", extra)
 	case <-time.After(2 * time.Second):
+	}
+	a.signal(syscall.SIGTERM)
+	if code := a.wait(15 * time.Second); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+
+	// Switched off in Settings, the next alert (the cap) shows nothing.
+	base, stop = headless(t, data)
+	postJSON(t, base, "/api/config/settings", `{"desktop_notifications":"off"}`, 200, nil)
+	stop()
+	a = startApp(t, data, "--hidden")
+	w.waitItem(t, 20*time.Second)
+	a.waitLine(markerTrayReady, 10*time.Second)
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := p.Send(ctx, 1_500_000, 1_500_000); err != nil {
+		t.Fatal(err)
+	}
+	a.waitLine(markerNotifyOff, 60*time.Second)
+	select {
+	case n := <-notes.notices:
+		t.Errorf("a notification while they are switched off: %+v", n)
+	case <-time.After(time.Second):
 	}
 	a.signal(syscall.SIGTERM)
 	if code := a.wait(15 * time.Second); code != 0 {
