@@ -142,8 +142,8 @@ func TestCycleBoundaries(t *testing.T) {
 	}
 }
 
-// TestCycleFourteenMonths walks every period in several zones hour by hour
-// over more than 14 months, leap day included, checking the invariants of
+// TestCycleFourteenMonths walks every period in several zones
+// (every 3 hours) over more than 14 months, leap day included, checking the invariants of
 // walk and that each cycle starts at the reset hour on the reset day.
 func TestCycleFourteenMonths(t *testing.T) {
 	zones := []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Australia/Eucla", "Australia/Lord_Howe", "Pacific/Chatham"}
@@ -155,7 +155,7 @@ func TestCycleFourteenMonths(t *testing.T) {
 			{Period: Week, ResetDay: 7, ResetHour: 3, Loc: loc},
 			{Period: Day, ResetHour: 2, Loc: loc},
 		} {
-			starts := walk(t, r, utc("2023-12-20T00:00:00Z"), utc("2025-03-05T00:00:00Z"), time.Hour)
+			starts := walk(t, r, utc("2023-12-20T00:00:00Z"), utc("2025-03-05T00:00:00Z"), 3*time.Hour)
 			if r.Period == Month && len(starts) < 15 {
 				t.Errorf("%s %+v: %d cycles in 14.5 months", name, r, len(starts))
 			}
