@@ -521,7 +521,7 @@ try {
 
 if (!failed && process.env.UPDATE_SCREENSHOTS === '1') {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
+  for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png', 'plan-card.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
 }
 if (networkChanged.length) log(`note: ${networkChanged.length} request(s) dropped by a network change on this host (not counted)`);
 if (firstChartMs != null) log(`time to first chart: ${firstChartMs} ms`);

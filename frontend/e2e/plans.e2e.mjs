@@ -98,6 +98,7 @@ export async function planTests({ test, assert, until, page, server, iface, scre
     const resetDay = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'Europe/Berlin' }).format(new Date(u.cycle_end * 1000));
     assert(ui.reset.startsWith(resetDay) && /\d+ (days?|hours?) left|less than an hour left/.test(ui.reset), `reset "${ui.reset}", want ${resetDay}`);
     assert(ui.name === 'Home fibre', `card title "${ui.name}"`);
+    await screenshot('plan-card.png', { clip: await card.boundingBox() });
   });
 
   await test('plans: edit and delete from Settings', async () => {
