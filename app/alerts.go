@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/netpulse/netpulse/collector"
 	"github.com/netpulse/netpulse/internal/notify"
 	"github.com/netpulse/netpulse/storage"
 )
@@ -207,21 +209,26 @@ func (a *alerter) checkHealth(ctx context.Context, now time.Time) {
 }
 
 // checkInterfaces raises interface.gone for a monitored interface that
-// left (sysfs has no entry for it), and interface.back when it returns.
+// left, and interface.back when it returns. On Linux a stat of its sysfs
+// entry tells; elsewhere, or when the counters come from the host's
+// namespace, the OS's list of interfaces.
 func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
-	sys := a.svc.paths.Sys
-	if sys == "" {
-		return // sysfs shows another namespace: nothing to tell by
-	}
 	monitored := a.svc.MonitoredNames()
 	for name := range a.gone {
 		if !slices.Contains(monitored, name) {
 			delete(a.gone, name)
 		}
 	}
+	if len(monitored) == 0 {
+		return
+	}
+	isPresent, err := a.presence(ctx)
+	if err != nil {
+		a.log.Warn("alerts: cannot list the interfaces", "err", err)
+		return
+	}
 	for _, name := range monitored {
-		_, err := os.Stat(filepath.Join(sys, "class", "net", name))
-		present := err == nil
+		present := isPresent(name)
 		sent, wasGone := a.gone[name]
 		switch {
 		case !present && !wasGone:
@@ -240,6 +247,23 @@ func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
 			}
 		}
 	}
+}
+
+// presence returns the test of whether an interface is there now.
+func (a *alerter) presence(ctx context.Context) (func(string) bool, error) {
+	if sys := a.svc.paths.Sys; sys != "" && runtime.GOOS == "linux" {
+		return func(name string) bool {
+			_, err := os.Stat(filepath.Join(sys, "class", "net", name))
+			return err == nil
+		}, nil
+	}
+	list, err := collector.Interfaces(ctx, a.svc.paths)
+	if err != nil {
+		return nil, err
+	}
+	return func(name string) bool {
+		return slices.ContainsFunc(list, func(i collector.InterfaceInfo) bool { return i.Name == name })
+	}, nil
 }
 
 // checkRates raises rate.high for a monitored interface whose every whole
