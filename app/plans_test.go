@@ -389,3 +389,46 @@ func trafficSum(t *testing.T, srv *httptest.Server, p Plan, start, end int64) in
 	}
 	return sum
 }
+
+// TestUsageProjection checks the projection and the cap's moment on a
+// fixed clock: a day's cycle, 1,100 bytes by 06:00.
+func TestUsageProjection(t *testing.T) {
+	svc, _ := planServer(t, t.TempDir(), Config{Password: testPassword}, nil)
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
+	seed(t, svc,
+		storage.Record{Interface: "np19u", Time: day.Add(70 * time.Minute), RxBytes: 600},
+		storage.Record{Interface: "np19u", Time: day.Add(320 * time.Minute), RxBytes: 400, TxBytes: 100})
+	now := day.Add(6 * time.Hour)
+	p := storage.Plan{ID: 1, Interfaces: []string{"np19u"}, Direction: "both", Period: "day", TZ: "UTC", Thresholds: []int{50, 100, 200}}
+	for _, tc := range []struct {
+		name      string
+		cap       int64
+		percent   float64
+		reached   []int
+		capAt     int64 // 0: null
+		projected int64
+	}{
+		// Reached at 05:20: the end of that quarter hour.
+		{"cap passed", 1000, 110, []int{50, 100}, day.Add(330 * time.Minute).Unix(), 4400},
+		// 900 bytes to go at 1,100 per 6 hours: 17,673 s later.
+		{"cap ahead", 2000, 55, []int{50}, now.Unix() + 17673, 4400},
+		{"cap beyond the cycle", 10000, 11, []int{}, 0, 4400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p.CapBytes = tc.cap
+			u, err := svc.usage(context.Background(), p, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var capAt int64
+			if u.CapReachedAt != nil {
+				capAt = *u.CapReachedAt
+			}
+			if u.UsedBytes != 1100 || u.RxBytes != 1000 || u.TxBytes != 100 || *u.Percent != tc.percent ||
+				u.ProjectedBytes != tc.projected || capAt != tc.capAt || fmt.Sprint(u.ThresholdsReached) != fmt.Sprint(tc.reached) ||
+				u.CycleStart != day.Unix() || u.CycleEnd != day.Add(24*time.Hour).Unix() {
+				t.Errorf("usage %+v percent %v cap_reached_at %d, want %+v", u, *u.Percent, capAt, tc)
+			}
+		})
+	}
+}
