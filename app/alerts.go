@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -40,8 +41,9 @@ type alerter struct {
 	log    *slog.Logger
 	every  time.Duration
 	client *http.Client
-	wakeC  chan struct{} // evaluate now
-	sendC  chan struct{} // deliver now
+	wakeC  chan struct{}   // evaluate now
+	sendC  chan struct{}   // deliver now
+	ctx    context.Context // ends at stop
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
@@ -69,7 +71,7 @@ func newAlerter(s *Service) *alerter {
 // start runs the evaluator and the delivery loop until stop.
 func (a *alerter) start() {
 	ctx, cancel := context.WithCancel(context.Background())
-	a.cancel = cancel
+	a.ctx, a.cancel = ctx, cancel
 	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
@@ -351,7 +353,8 @@ func (a *alerter) raise(ctx context.Context, key, group string, al Alert, body [
 	a.kickSend()
 }
 
-// sendDirect delivers an alert the database could not record.
+// sendDirect delivers an alert the database could not record, with a few
+// tries, until stop.
 func (a *alerter) sendDirect(targets []storage.Notifier, body []byte) {
 	for _, n := range targets {
 		a.sendingDirect.Add(1)
@@ -359,13 +362,17 @@ func (a *alerter) sendDirect(targets []storage.Notifier, body []byte) {
 			defer a.sendingDirect.Done()
 			wait := firstRetry
 			for range 3 {
-				ctx, cancel := context.WithTimeout(context.Background(), deliveryTimeout)
+				ctx, cancel := context.WithTimeout(a.ctx, deliveryTimeout)
 				err := a.send(ctx, n, body)
 				cancel()
 				if err == nil {
 					return
 				}
-				time.Sleep(wait)
+				select {
+				case <-a.ctx.Done():
+					return
+				case <-time.After(wait):
+				}
 				wait *= 2
 			}
 		}()
@@ -423,6 +430,9 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) {
 // and logs name the notifier, never its URL.
 func (a *alerter) send(ctx context.Context, n storage.Notifier, body []byte) error {
 	err := notify.Send(ctx, a.client, n.URL, messageOf(body))
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return err // stopping: not the receiver's fault
+	}
 	msg := ""
 	if err != nil {
 		msg = err.Error()
