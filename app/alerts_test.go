@@ -186,7 +186,9 @@ func TestOtherAlerts(t *testing.T) {
 	svc, srv := planServer(t, t.TempDir(), Config{Password: testPassword, RateAlertBps: 1000, RateAlertFor: 2 * time.Minute}, nil)
 	minute := time.Now().Truncate(time.Minute)
 	var recs []storage.Record
-	for s := -180; s < 0; s++ {
+	// Three minutes before this one and two after: the window stays full
+	// if the minute turns during the test.
+	for s := -180; s < 120; s++ {
 		recs = append(recs, storage.Record{Interface: "np19r", Time: minute.Add(time.Duration(s) * time.Second), RxBytes: 2000, TxBytes: 10})
 	}
 	seed(t, svc, recs...)
