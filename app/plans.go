@@ -314,8 +314,8 @@ func (s *Service) usage(ctx context.Context, p storage.Plan, now time.Time) (Pla
 		return PlanUsage{}, err
 	}
 	used := usedBytes(p.Direction, rx, tx)
-	u := PlanUsage{CycleStart: start.Unix(), CycleEnd: end.Unix(), RxBytes: int64(rx), TxBytes: int64(tx),
-		UsedBytes: used, Percent: percentOf(used, p.CapBytes), ThresholdsReached: reached(p, used)}
+	u := PlanUsage{PlanCycle: PlanCycle{CycleStart: start.Unix(), CycleEnd: end.Unix(), RxBytes: int64(rx), TxBytes: int64(tx),
+		UsedBytes: used, Percent: percentOf(used, p.CapBytes)}, ThresholdsReached: reached(p, used)}
 	elapsed := max(now.Sub(start).Seconds(), 1)
 	rate := float64(used) / elapsed // bytes per second
 	u.ProjectedBytes = used + int64(math.Round(rate*max(end.Sub(now).Seconds(), 0)))

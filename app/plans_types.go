@@ -21,21 +21,8 @@ type Plan struct {
 	Usage      *PlanUsage `json:"usage,omitempty"`
 }
 
-// PlanUsage is a plan's current cycle. Times are unix seconds.
-type PlanUsage struct {
-	CycleStart        int64    `json:"cycle_start"`
-	CycleEnd          int64    `json:"cycle_end"`
-	RxBytes           int64    `json:"rx_bytes"`
-	TxBytes           int64    `json:"tx_bytes"`
-	UsedBytes         int64    `json:"used_bytes"`
-	Percent           *float64 `json:"percent"`
-	ProjectedBytes    int64    `json:"projected_bytes"`
-	ProjectedPercent  *float64 `json:"projected_percent"`
-	CapReachedAt      *int64   `json:"cap_reached_at"`
-	ThresholdsReached []int    `json:"thresholds_reached"`
-}
-
-// PlanCycle is one past or current cycle of a plan with its totals.
+// PlanCycle is one past or current cycle of a plan with its totals. Times
+// are unix seconds.
 type PlanCycle struct {
 	CycleStart int64    `json:"cycle_start"`
 	CycleEnd   int64    `json:"cycle_end"`
@@ -43,6 +30,15 @@ type PlanCycle struct {
 	TxBytes    int64    `json:"tx_bytes"`
 	UsedBytes  int64    `json:"used_bytes"`
 	Percent    *float64 `json:"percent"`
+}
+
+// PlanUsage is a plan's current cycle, with where it is heading.
+type PlanUsage struct {
+	PlanCycle
+	ProjectedBytes    int64    `json:"projected_bytes"`
+	ProjectedPercent  *float64 `json:"projected_percent"`
+	CapReachedAt      *int64   `json:"cap_reached_at"`
+	ThresholdsReached []int    `json:"thresholds_reached"`
 }
 
 // Notifier is where alerts are sent. URL is masked (secrets replaced by
