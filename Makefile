@@ -29,7 +29,7 @@ deps:
 frontend-e2e: build
 
 ## test: everything CI runs
-test: deps vet go-test metrics-test opendata-test frontend-test build frontend-e2e desktop-test desktop-windows docker-test reliability-test cross release-test actionlint
+test: deps vet go-test metrics-test opendata-test plans-e2e frontend-test build frontend-e2e desktop-test desktop-windows docker-test reliability-test cross release-test actionlint
 	@echo "all test suites passed"
 
 vet:
@@ -39,10 +39,10 @@ vet:
 
 ## go-test: Go unit and integration tests with the race detector; the
 ## integration tests create veth pairs (NETPULSE_SYSTEM_TESTS=1) and need
-## root. The fault, security, load, desktop, metrics and opendata suites have
-## targets of their own.
+## root. The fault, security, load, desktop, metrics, opendata and plans
+## suites have targets of their own.
 go-test:
-	NETPULSE_SYSTEM_TESTS=1 $(GO) test -race -count=1 $$($(GO) list ./... | grep -vE '/test/(reliability|security|load|desktop|metrics|opendata)($$|/)')
+	NETPULSE_SYSTEM_TESTS=1 $(GO) test -race -count=1 $$($(GO) list ./... | grep -vE '/test/(reliability|security|load|desktop|metrics|opendata|plans)($$|/)')
 
 ## cross: the headless binary for every release platform
 CROSS := linux/amd64 linux/arm64 linux/arm/7 darwin/arm64 darwin/amd64 windows/amd64

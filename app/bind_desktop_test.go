@@ -133,7 +133,7 @@ func httpCall(t *testing.T, srv *httptest.Server, method, path, body string) (in
 	if err != nil {
 		t.Fatal(err)
 	}
-	if method == http.MethodPost {
+	if method == http.MethodPost || method == http.MethodPut {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := srv.Client().Do(req)

@@ -27,6 +27,10 @@ type Config struct {
 	Healthcheck   bool
 	ShowVersion   bool
 	Version       string
+	// A rate alert: an interface receiving or sending at least
+	// RateAlertBps bytes per second for RateAlertFor (0: none).
+	RateAlertBps int64
+	RateAlertFor time.Duration
 }
 
 // Limits of the command line values.
@@ -83,6 +87,9 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		return cfg, err
 	}
 	if err := checkListen(cfg.Listen); err != nil {
+		return cfg, err
+	}
+	if cfg.RateAlertBps, cfg.RateAlertFor, err = parseRateAlert(getenv); err != nil {
 		return cfg, err
 	}
 	if cfg.DataDir == "" && !cfg.Healthcheck && !cfg.ShowVersion {

@@ -152,6 +152,7 @@ func (sh *shell) startup(wctx context.Context) {
 	}
 	sh.goFn(sh.emitRates)
 	sh.goFn(sh.noteSignal)
+	sh.goFn(sh.notifyAlerts)
 	if sh.tray != nil {
 		sh.tray.launch()
 	}

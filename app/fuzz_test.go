@@ -104,6 +104,8 @@ var settingValues = map[string][]string{
 	"unit_prefix": {"si", "iec"},
 	"theme":       {"system", "light", "dark"},
 	"language":    {"auto", "en", "de", "zh"},
+
+	"desktop_notifications": {"on", "off"},
 }
 
 func FuzzValidateSettings(f *testing.F) {
@@ -206,7 +208,8 @@ func FuzzJSONBody(f *testing.F) {
 		if err := json.Unmarshal(serve(h, "GET", "/api/config/settings", "", nil).Body.Bytes(), &st); err != nil {
 			t.Fatal(err)
 		}
-		for k, v := range map[string]string{"rate_unit": st.RateUnit, "unit_prefix": st.UnitPrefix, "theme": st.Theme, "language": st.Language} {
+		for k, v := range map[string]string{"rate_unit": st.RateUnit, "unit_prefix": st.UnitPrefix, "theme": st.Theme,
+			"language": st.Language, "desktop_notifications": st.DesktopNotifications} {
 			if !slices.Contains(settingValues[k], v) {
 				t.Fatalf("after POST %s %q: setting %s = %q", path, body, k, v)
 			}

@@ -50,6 +50,7 @@ func NewHandler(svc *Service, cfg Config, assets fs.FS) http.Handler {
 	mux.HandleFunc("GET /api/live", h.live)
 	mux.HandleFunc("GET /api/backup", h.backup)
 	mux.Handle("GET /metrics", svc.stats.handler())
+	h.planRoutes(mux)
 	for _, p := range []string{"/api/health", "/api/interfaces", "/api/config/monitored_interfaces",
 		"/api/config/settings", "/api/traffic", "/api/live", "/api/backup", "/metrics"} {
 		mux.HandleFunc(p, methodNotAllowed)

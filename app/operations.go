@@ -22,9 +22,13 @@ var settingChoices = map[string][]string{
 	"theme":       {"system", "light", "dark"},
 	// "auto" follows the browser's (or, in the desktop app, the system's) language.
 	"language": {"auto", "en", "de", "zh"},
+	// The desktop app's OS notifications for alerts.
+	"desktop_notifications": {"on", "off"},
 }
 
-var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system", Language: "auto"}
+const knownSettings = "rate_unit, unit_prefix, theme, language, desktop_notifications"
+
+var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system", Language: "auto", DesktopNotifications: "on"}
 
 // loadMonitored returns the saved selection, or on first start the
 // default-route interface.
@@ -173,7 +177,8 @@ func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
 // Settings returns the display settings.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	out := defaultSettings
-	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme, "language": &out.Language} {
+	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme,
+		"language": &out.Language, "desktop_notifications": &out.DesktopNotifications} {
 		v, ok, err := s.store.Setting(ctx, key)
 		if err != nil {
 			return Settings{}, err
@@ -200,12 +205,12 @@ func (s *Service) UpdateSettings(ctx context.Context, patch map[string]string) (
 // ValidateSettings checks a settings patch.
 func ValidateSettings(patch map[string]string) error {
 	if len(patch) == 0 {
-		return badRequest("no settings given; known keys: rate_unit, unit_prefix, theme, language")
+		return badRequest("no settings given; known keys: " + knownSettings)
 	}
 	for k, v := range patch {
 		choices, ok := settingChoices[k]
 		if !ok {
-			return badRequest("unknown setting %q; known keys: rate_unit, unit_prefix, theme, language", k)
+			return badRequest("unknown setting %q; known keys: %s", k, knownSettings)
 		}
 		if !slices.Contains(choices, v) {
 			return badRequest("%s: %q is not one of %v", k, v, choices)

@@ -32,6 +32,8 @@ type Service struct {
 	stats  *metrics
 	bootID string
 	recs   []storage.Record // record's buffer; only the poll job uses it
+	plans  *planCache       // see plans.go
+	alerts *alerter         // see alerts.go
 
 	warnings []string // fixed at start
 
@@ -59,8 +61,9 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, log: log, store: store, hub: newHub()}
+	s := &Service{cfg: cfg, log: log, store: store, hub: newHub(), plans: newPlanCache()}
 	s.stats = newMetrics(cfg.Version, store)
+	s.alerts = newAlerter(s)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)
 	if err := s.start(ctx); err != nil {
@@ -109,6 +112,7 @@ func (s *Service) start(ctx context.Context) error {
 	if err := s.sched.Start(); err != nil {
 		return err
 	}
+	s.alerts.start()
 	s.log.Info("monitoring", "interfaces", monitored, "interval", s.cfg.Interval.String(), "database", s.store.Path())
 	return nil
 }
@@ -305,6 +309,7 @@ func (s *Service) Health() Health {
 // is safe to call more than once.
 func (s *Service) Close() error {
 	s.closeOnce.Do(func() {
+		s.alerts.stop()
 		var errs []error
 		if s.sched != nil {
 			errs = append(errs, s.sched.Stop())

@@ -4,7 +4,9 @@ package app
 
 // The tray icon (fyne.io/systray): live rates in the icon and tooltip (and
 // the title on macOS, the only OS that shows it), and a menu with the
-// per-interface rates and today's totals, Open dashboard, Settings and Quit.
+// per-interface rates and today's totals, a line per data plan, Open
+// dashboard, Settings and Quit. The icon turns to its alert variant while a
+// plan is past its first threshold.
 // The per-OS start and stop rules are in tray_linux.go, tray_darwin.go and
 // tray_windows.go.
 
@@ -22,6 +24,10 @@ import (
 // the rates change with every sample.
 const trayRefresh = 5 * time.Second
 
+// trayPlansRefresh is how often it re-reads the data plans' usage; an alert
+// makes it read them at once.
+const trayPlansRefresh = 15 * time.Second
+
 // trayHost is what the platform offers for a tray.
 type trayHost struct {
 	ok      bool // the tray can run
@@ -35,9 +41,12 @@ type tray struct {
 
 	// Menu items; only the tray goroutines touch them after onReady.
 	lines                []*systray.MenuItem
+	planLines            []*systray.MenuItem
 	open, settings, quit *systray.MenuItem
 	shown                trayView // what is on screen now
 	iconSet              bool
+
+	plansNow chan struct{} // read the plans at the next sample
 }
 
 // newTray registers the tray, or returns nil when the platform has none.
@@ -47,7 +56,7 @@ func newTray(sh *shell) *tray {
 		sh.marker("tray", "none")
 		return nil
 	}
-	t := &tray{sh: sh, visible: host.visible}
+	t := &tray{sh: sh, visible: host.visible, plansNow: make(chan struct{}, 1)}
 	// Linux copies the title into the item's Id when it is exported, so set
 	// a stable one before start (fyne-io/systray#122).
 	systray.SetTitle("Net-Pulse")
@@ -65,12 +74,17 @@ func (t *tray) onReady() {
 		item.Hide()
 		t.lines = append(t.lines, item)
 	}
+	for range trayMaxPlans {
+		item := systray.AddMenuItem("", "Open the dashboard")
+		item.Hide()
+		t.planLines = append(t.planLines, item)
+	}
 	systray.AddSeparator()
 	t.open = systray.AddMenuItem("Open dashboard", "Show the Net-Pulse window")
 	t.settings = systray.AddMenuItem("Settings", "Units and monitored interfaces")
 	systray.AddSeparator()
 	t.quit = systray.AddMenuItem("Quit", "Save the data and quit Net-Pulse")
-	t.apply(buildTrayView(nil, false, Settings{}))
+	t.apply(buildTrayView(nil, false, Settings{}, nil))
 	t.sh.goFn(t.handleClicks)
 	t.sh.goFn(t.follow)
 	t.sh.marker("tray", "ready")
@@ -79,8 +93,8 @@ func (t *tray) onReady() {
 // handleClicks must always be ready to receive: systray drops a click when
 // nobody waits on the item's channel. Every action is asynchronous.
 func (t *tray) handleClicks() {
-	cases := make([]<-chan struct{}, 0, len(t.lines))
-	for _, l := range t.lines {
+	cases := make([]<-chan struct{}, 0, len(t.lines)+len(t.planLines))
+	for _, l := range append(t.lines[:len(t.lines):len(t.lines)], t.planLines...) {
 		cases = append(cases, l.ClickedCh)
 	}
 	lineClicked := merge(t.sh.stopCtx, cases)
@@ -129,9 +143,10 @@ func (t *tray) follow() {
 	samples, unsubscribe := t.sh.svc.Subscribe()
 	defer unsubscribe()
 	var (
-		settings  Settings
-		today     map[string][2]int64
-		refreshed time.Time
+		settings        Settings
+		today           map[string][2]int64
+		plans           []trayPlan
+		refreshed, read time.Time
 	)
 	for {
 		select {
@@ -143,8 +158,39 @@ func (t *tray) follow() {
 				settings, today = t.refresh(now, settings, today)
 				refreshed = now
 			}
-			t.apply(buildTrayView(trayIfaces(t.sh.svc.MonitoredNames(), s, today), true, settings))
+			select {
+			case <-t.plansNow:
+				read = time.Time{}
+			default:
+			}
+			if now.Sub(read) >= trayPlansRefresh {
+				plans = t.readPlans(plans)
+				read = now
+			}
+			t.apply(buildTrayView(trayIfaces(t.sh.svc.MonitoredNames(), s, today), true, settings, plans))
 		}
+	}
+}
+
+// readPlans reads the data plans' usage, keeping the previous lines on an
+// error.
+func (t *tray) readPlans(prev []trayPlan) []trayPlan {
+	ctx, cancel := context.WithTimeout(t.sh.stopCtx, trayRefresh)
+	defer cancel()
+	plans, err := loadTrayPlans(ctx, t.sh.svc)
+	if err != nil {
+		t.sh.log.Debug("tray: data plans", "err", err)
+		return prev
+	}
+	return plans
+}
+
+// refreshPlans makes the tray read the plans at the next sample: an alert
+// has just changed one.
+func (t *tray) refreshPlans() {
+	select {
+	case t.plansNow <- struct{}{}:
+	default:
 	}
 }
 
@@ -178,31 +224,42 @@ func (t *tray) apply(v trayView) {
 	if v.Tooltip != t.shown.Tooltip {
 		systray.SetTooltip(v.Tooltip)
 	}
-	if !t.iconSet || v.Down != t.shown.Down || v.Up != t.shown.Up {
-		systray.SetIcon(trayicons.Icon(v.Down, v.Up))
+	if !t.iconSet || v.Down != t.shown.Down || v.Up != t.shown.Up || v.Alert != t.shown.Alert {
+		icon := trayicons.Icon
+		if v.Alert {
+			icon = trayicons.AlertIcon
+		}
+		systray.SetIcon(icon(v.Down, v.Up))
 		t.iconSet = true
 	}
 	if goruntime.GOOS == "darwin" && v.Title != t.shown.Title {
 		systray.SetTitle(v.Title)
 	}
-	for i, item := range t.lines {
-		var was, now string
-		if i < len(t.shown.Lines) {
-			was = t.shown.Lines[i]
+	applyLines(t.lines, t.shown.Lines, v.Lines)
+	applyLines(t.planLines, t.shown.PlanLines, v.PlanLines)
+	t.shown = v
+}
+
+// applyLines shows lines now in items, changing only the items whose text
+// differs from was; items without a line are hidden.
+func applyLines(items []*systray.MenuItem, was, now []string) {
+	for i, item := range items {
+		var w, n string
+		if i < len(was) {
+			w = was[i]
 		}
-		if i < len(v.Lines) {
-			now = v.Lines[i]
+		if i < len(now) {
+			n = now[i]
 		}
 		switch {
-		case now == was:
-		case now == "":
+		case n == w:
+		case n == "":
 			item.Hide()
 		default:
-			item.SetTitle(now)
-			if was == "" {
+			item.SetTitle(n)
+			if w == "" {
 				item.Show()
 			}
 		}
 	}
-	t.shown = v
 }

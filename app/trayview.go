@@ -60,31 +60,33 @@ func trayIfaces(monitored []string, sample LiveSample, today map[string][2]int64
 
 // trayView is everything the tray displays for one update.
 type trayView struct {
-	Title    string   // next to the icon where the OS shows it (macOS)
-	Tooltip  string   // at most trayTooltipMax UTF-16 units
-	Down, Up int      // icon levels
-	Lines    []string // menu lines, one per interface
+	Title     string   // next to the icon where the OS shows it (macOS)
+	Tooltip   string   // at most trayTooltipMax UTF-16 units
+	Down, Up  int      // icon levels
+	Lines     []string // menu lines, one per interface
+	PlanLines []string // menu lines, one per data plan
+	Alert     bool     // a data plan is past its first threshold
 }
 
-// buildTrayView renders ifaces with the user's units. started is false until
-// the first sample arrives.
-func buildTrayView(ifaces []trayIface, started bool, s Settings) trayView {
+// buildTrayView renders ifaces and plans with the user's units. started is
+// false until the first sample arrives.
+func buildTrayView(ifaces []trayIface, started bool, s Settings, plans []trayPlan) trayView {
+	v, plansTip := trayPlansView(plans, s.UnitPrefix)
 	if !started {
-		return trayView{Tooltip: "Net-Pulse: starting…", Lines: []string{"Waiting for the first sample…"}}
+		v.Tooltip, v.Lines = "Net-Pulse: starting…"+plansTip, []string{"Waiting for the first sample…"}
+		return v
 	}
 	if len(ifaces) == 0 {
-		return trayView{Tooltip: "Net-Pulse: no interface monitored", Lines: []string{"No interface monitored"}}
+		v.Tooltip, v.Lines = "Net-Pulse: no interface monitored"+plansTip, []string{"No interface monitored"}
+		return v
 	}
 	var rx, tx int64
 	for _, i := range ifaces {
 		rx += i.RxBps
 		tx += i.TxBps
 	}
-	v := trayView{
-		Title: "↓" + formatRate(rx, s, true) + " ↑" + formatRate(tx, s, true),
-		Down:  trayLevel(rx),
-		Up:    trayLevel(tx),
-	}
+	v.Title = "↓" + formatRate(rx, s, true) + " ↑" + formatRate(tx, s, true)
+	v.Down, v.Up = trayLevel(rx), trayLevel(tx)
 	for n, i := range ifaces {
 		if n == trayMaxLines-1 && len(ifaces) > trayMaxLines {
 			v.Lines = append(v.Lines, fmt.Sprintf("+%d more interfaces", len(ifaces)-n))
@@ -94,13 +96,13 @@ func buildTrayView(ifaces []trayIface, started bool, s Settings) trayView {
 			i.Name, formatRate(i.RxBps, s, false), formatRate(i.TxBps, s, false),
 			formatBytes(i.TodayRx, s.UnitPrefix), formatBytes(i.TodayTx, s.UnitPrefix)))
 	}
-	v.Tooltip = trayTooltip(ifaces, rx, tx, s)
+	v.Tooltip = trayTooltip(ifaces, rx, tx, s, trayTooltipMax-utf16Len(plansTip)) + plansTip
 	return v
 }
 
 // trayTooltip lists the total (when there is more than one interface) and as
-// many interfaces as fit, then "+N more".
-func trayTooltip(ifaces []trayIface, rx, tx int64, s Settings) string {
+// many interfaces as fit in limit UTF-16 units, then "+N more".
+func trayTooltip(ifaces []trayIface, rx, tx int64, s Settings, limit int) string {
 	rates := func(rx, tx int64) string {
 		return "↓ " + formatRate(rx, s, false) + "  ↑ " + formatRate(tx, s, false)
 	}
@@ -115,10 +117,10 @@ func trayTooltip(ifaces []trayIface, rx, tx int64, s Settings) string {
 			tail = fmt.Sprintf("\n+%d more", rest)
 		}
 		switch {
-		case utf16Len(out+line+tail) <= trayTooltipMax:
+		case utf16Len(out+line+tail) <= limit:
 			out += line
 		case n == 0: // a very long name: shorten the line rather than show none
-			out += fitUTF16(line, trayTooltipMax-utf16Len(out+tail))
+			out += fitUTF16(line, limit-utf16Len(out+tail))
 		default: // the previous round checked that this tail fits
 			return out + fmt.Sprintf("\n+%d more", len(ifaces)-n)
 		}

@@ -73,19 +73,19 @@ func TestBuildTrayView(t *testing.T) {
 	wlan := trayIface{Name: "wlan0", RxBps: 500, TxBps: 0}
 
 	t.Run("not started", func(t *testing.T) {
-		v := buildTrayView(nil, false, s)
+		v := buildTrayView(nil, false, s, nil)
 		if v.Down != 0 || v.Up != 0 || !strings.Contains(v.Tooltip, "starting") {
 			t.Errorf("got %+v", v)
 		}
 	})
 	t.Run("nothing monitored", func(t *testing.T) {
-		v := buildTrayView(nil, true, s)
+		v := buildTrayView(nil, true, s, nil)
 		if v.Tooltip != "Net-Pulse: no interface monitored" || len(v.Lines) != 1 {
 			t.Errorf("got %+v", v)
 		}
 	})
 	t.Run("one interface", func(t *testing.T) {
-		v := buildTrayView([]trayIface{eth}, true, s)
+		v := buildTrayView([]trayIface{eth}, true, s, nil)
 		want := trayView{
 			Title:   "↓2.00 MB/s ↑50.0 kB/s",
 			Tooltip: "Net-Pulse\neth0  ↓ 2.00 MB/s  ↑ 50.0 kB/s",
@@ -98,7 +98,7 @@ func TestBuildTrayView(t *testing.T) {
 		}
 	})
 	t.Run("two interfaces sum", func(t *testing.T) {
-		v := buildTrayView([]trayIface{eth, wlan}, true, s)
+		v := buildTrayView([]trayIface{eth, wlan}, true, s, nil)
 		if want := "Net-Pulse  ↓ 2.00 MB/s  ↑ 50.0 kB/s\neth0  ↓ 2.00 MB/s  ↑ 50.0 kB/s\nwlan0  ↓ 500 B/s  ↑ 0 B/s"; v.Tooltip != want {
 			t.Errorf("tooltip %q, want %q", v.Tooltip, want)
 		}
@@ -123,7 +123,7 @@ func TestTrayTooltipFits(t *testing.T) {
 		{"long name", long, "…"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			v := buildTrayView(tt.ifaces, true, Settings{})
+			v := buildTrayView(tt.ifaces, true, Settings{}, nil)
 			if n := utf16Len(v.Tooltip); n > trayTooltipMax {
 				t.Errorf("tooltip is %d UTF-16 units: %q", n, v.Tooltip)
 			}
@@ -139,7 +139,7 @@ func TestTrayLinesCapped(t *testing.T) {
 	for i := range ifaces {
 		ifaces[i].Name = "veth" + strings.Repeat("x", i)
 	}
-	v := buildTrayView(ifaces, true, Settings{})
+	v := buildTrayView(ifaces, true, Settings{}, nil)
 	if len(v.Lines) != trayMaxLines || v.Lines[trayMaxLines-1] != "+5 more interfaces" {
 		t.Errorf("lines %q", v.Lines)
 	}

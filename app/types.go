@@ -106,6 +106,9 @@ type Settings struct {
 	UnitPrefix string `json:"unit_prefix"`
 	Theme      string `json:"theme"`
 	Language   string `json:"language"`
+	// DesktopNotifications is "on" or "off": whether the desktop app shows
+	// alerts as OS notifications.
+	DesktopNotifications string `json:"desktop_notifications"`
 }
 
 // Health reports whether polling and recording work.

@@ -72,6 +72,8 @@ desktop-windows: frontend $(WAILS)
 desktop-test: desktop
 	NETPULSE_SYSTEM_TESTS=1 NETPULSE_DESKTOP_BIN=$(abspath $(DESKTOP_BIN)) NETPULSE_ARTIFACTS=$(abspath artifacts/desktop) \
 		$(GO) test -count=1 -v ./test/desktop/
+	@# the desktop-tagged unit tests of app/ (OS notifications over D-Bus)
+	$(GO) test -count=1 -tags desktop,production,webkit2_41 -run 'DBus' ./app/
 
 # RUN_ARGS are passed to the binary, e.g. make run RUN_ARGS=--hidden
 run-auto:

@@ -110,6 +110,9 @@ CREATE TABLE imports (
 	at     INTEGER NOT NULL  -- when it was imported
 ) STRICT;
 `},
+	// 5: data plans, notifiers, and the alerts raised with their deliveries
+	// (see plans.go). They refer to no table of the migrations before.
+	{sql: planSchema},
 }
 
 // packRawTier moves the one-second rows of migration 2's ring into packed

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { formatBytes } from '../src/lib/units.js';
 import { accessibility, historyTotals, keysShown, noSidewaysScroll, tabUntil } from './checks.mjs';
+import { planTests } from './plans.e2e.mjs';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -104,15 +105,16 @@ function startTraffic(seconds) {
 }
 
 class Server {
-  constructor(port, dataDir) {
+  constructor(port, dataDir, host = '127.0.0.1') {
     this.port = port;
     this.dataDir = dataDir;
-    this.base = `http://127.0.0.1:${port}`;
+    this.host = host;
+    this.base = `http://${host}:${port}`;
     this.output = '';
   }
 
   async start() {
-    this.proc = spawn(BIN, ['--headless', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--interval', '1s'], {
+    this.proc = spawn(BIN, ['--headless', '--listen', `${this.host}:${this.port}`, '--data-dir', this.dataDir, '--interval', '1s'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (d) => (this.output = (this.output + d).slice(-20_000));
@@ -213,6 +215,7 @@ let context;
 let server;
 let traffic;
 let netUp = false;
+let hostIP; // the veth pair's address on this host
 const problems = [];
 const networkChanged = [];
 const trafficRequests = [];
@@ -262,7 +265,9 @@ async function main() {
   // The pair is made before Chromium starts: Chromium drops requests in
   // flight when the host's addresses change.
   await test('veth pair comes up', async () => {
-    log(await netlab('up', '-name', NET));
+    const up = await netlab('up', '-name', NET);
+    log(up);
+    hostIP = /host_ip=(\S+)/.exec(up)?.[1];
     netUp = true;
   });
 
@@ -652,6 +657,8 @@ async function main() {
     assert(await page.getByLabel('Dark').isChecked(), 'Dark chosen after restart');
   });
 
+  await planTests({ test, assert, until, page, server, iface: HOST_IF, screenshot, beyondLoopback: () => new Server(port, join(tmp, 'data'), hostIP) });
+
   await test('no console errors or failed requests', async () => {
     await sleep(500);
     assert(problems.length === 0, problems.join('\n'));
@@ -679,7 +686,7 @@ try {
 
 if (!failed && process.env.UPDATE_SCREENSHOTS === '1') {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png', 'history.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
+  for (const f of ['dashboard-light.png', 'dashboard-dark.png', 'settings.png', 'history.png', 'plan-card.png']) copyFileSync(join(ARTIFACTS, f), join(SCREENSHOTS, f));
 }
 if (networkChanged.length) log(`note: ${networkChanged.length} request(s) dropped by a network change on this host (not counted)`);
 if (firstChartMs != null) log(`time to first chart: ${firstChartMs} ms`);

@@ -1,5 +1,6 @@
 // Package trayicons holds the desktop build's icons: the window icon and the
-// pre-rendered tray icons, one per pair of download/upload levels. A fixed set keeps Windows from piling up
+// pre-rendered tray icons, one per pair of download/upload levels and
+// alert state. A fixed set keeps Windows from piling up
 // temp files (systray writes every distinct icon to %TEMP% and caches its
 // handle forever) and keeps the D-Bus IconPixmap small on Linux.
 package trayicons
@@ -23,8 +24,14 @@ const Levels = 5
 // Icon returns the tray icon for the given download and upload levels in the
 // format the platform's tray takes (.ico on Windows, PNG elsewhere). Levels
 // out of range are clamped.
-func Icon(down, up int) []byte {
-	b, err := files.ReadFile(fmt.Sprintf("%s/tray-%d%d.%s", format, clamp(down), clamp(up), format))
+func Icon(down, up int) []byte { return read(down, up, "") }
+
+// AlertIcon is Icon in the alert state: a data plan has passed its first
+// threshold. Amber tracks and a dot set it apart; the levels still show.
+func AlertIcon(down, up int) []byte { return read(down, up, "-alert") }
+
+func read(down, up int, variant string) []byte {
+	b, err := files.ReadFile(fmt.Sprintf("%s/tray-%d%d%s.%s", format, clamp(down), clamp(up), variant, format))
 	if err != nil {
 		panic(err) // the set is embedded at build time; a miss is a build bug
 	}

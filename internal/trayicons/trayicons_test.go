@@ -9,20 +9,35 @@ import (
 )
 
 func TestIconsDecode(t *testing.T) {
+	for _, icon := range []func(int, int) []byte{Icon, AlertIcon} {
+		for d := range Levels {
+			for u := range Levels {
+				b := icon(d, u)
+				switch format {
+				case "png":
+					img, err := png.Decode(bytes.NewReader(b))
+					if err != nil {
+						t.Fatalf("Icon(%d, %d): %v", d, u, err)
+					}
+					if w := img.Bounds().Dx(); w < 22 || w > 32 {
+						t.Errorf("Icon(%d, %d) is %d px wide, want 22–32", d, u, w)
+					}
+				case "ico":
+					checkICO(t, b)
+				}
+			}
+		}
+	}
+}
+
+func TestAlertIconsDiffer(t *testing.T) {
 	for d := range Levels {
 		for u := range Levels {
-			b := Icon(d, u)
-			switch format {
-			case "png":
-				img, err := png.Decode(bytes.NewReader(b))
-				if err != nil {
-					t.Fatalf("Icon(%d, %d): %v", d, u, err)
-				}
-				if w := img.Bounds().Dx(); w < 22 || w > 32 {
-					t.Errorf("Icon(%d, %d) is %d px wide, want 22–32", d, u, w)
-				}
-			case "ico":
-				checkICO(t, b)
+			if bytes.Equal(Icon(d, u), AlertIcon(d, u)) {
+				t.Errorf("AlertIcon(%d, %d) is the plain icon", d, u)
+			}
+			if len(AlertIcon(d, u)) == 0 {
+				t.Errorf("AlertIcon(%d, %d) is empty", d, u)
 			}
 		}
 	}
@@ -39,7 +54,7 @@ func TestSetSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(entries), Levels*Levels; got != want {
+	if got, want := len(entries), 2*Levels*Levels; got != want {
 		t.Errorf("%d embedded icons, want %d", got, want)
 	}
 }

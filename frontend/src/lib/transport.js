@@ -50,6 +50,15 @@ function desktopBackend(win, d) {
     settings: () => call('Settings'),
     updateSettings: (patch) => call('UpdateSettings', patch),
     health: () => call('Health'),
+    plans: () => call('Plans'),
+    createPlan: (plan) => call('CreatePlan', plan),
+    updatePlan: (id, plan) => call('UpdatePlan', id, plan),
+    deletePlan: (id) => call('DeletePlan', id),
+    planCycles: (id, count) => call('PlanCycles', id, count ?? 0),
+    notifiers: () => call('Notifiers'),
+    createNotifier: (n) => call('CreateNotifier', n),
+    deleteNotifier: (id) => call('DeleteNotifier', id),
+    testNotifier: (id) => call('TestNotifier', id),
     // Tells the desktop shell the first chart is on screen (its tests wait
     // for this); older shells without the binding are fine.
     reportReady: (what) => (typeof d.ReportReady === 'function' ? call('ReportReady', what) : Promise.resolve()),
@@ -104,7 +113,9 @@ function browserVisibility(win, cb) {
 }
 
 function browserBackend(win) {
-  const request = async (path, init = {}, { acceptStatus = [] } = {}) => {
+  // apiStatus lists gateway statuses that come from Net-Pulse itself (a
+  // notifier test answers 502 with the delivery error), not from a proxy.
+  const request = async (path, init = {}, { acceptStatus = [], apiStatus = [] } = {}) => {
     let res;
     try {
       res = await win.fetch(path, {
@@ -117,12 +128,15 @@ function browserBackend(win) {
       throw new NetworkError();
     }
     // A proxy in front of a stopped server answers 502 or 504.
-    if (res.status === 502 || res.status === 504) throw new NetworkError();
+    if ((res.status === 502 || res.status === 504) && !apiStatus.includes(res.status)) throw new NetworkError();
+    if (res.status === 204) return null;
     if (res.ok || acceptStatus.includes(res.status)) return res.json();
     throw new ApiError(await errorMessage(res), res.status);
   };
-  const post = (path, body) =>
-    request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const send = (method, path, body, opts) =>
+    request(path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) }, opts);
+  const post = (path, body) => send('POST', path, body);
+  const id = (v) => encodeURIComponent(v);
 
   return {
     mode: 'browser',
@@ -134,6 +148,15 @@ function browserBackend(win) {
     updateSettings: (patch) => post('api/config/settings', patch),
     // An unhealthy server answers 503 with the same body, which the UI shows.
     health: () => request('api/health', {}, { acceptStatus: [503] }),
+    plans: () => request('api/plans'),
+    createPlan: (plan) => post('api/plans', plan),
+    updatePlan: (pid, plan) => send('PUT', `api/plans/${id(pid)}`, plan),
+    deletePlan: (pid) => request(`api/plans/${id(pid)}`, { method: 'DELETE' }),
+    planCycles: (pid, count) => request(`api/plans/${id(pid)}/cycles${count ? `?count=${count}` : ''}`),
+    notifiers: () => request('api/notifiers'),
+    createNotifier: (n) => post('api/notifiers', n),
+    deleteNotifier: (nid) => request(`api/notifiers/${id(nid)}`, { method: 'DELETE' }),
+    testNotifier: (nid) => send('POST', `api/notifiers/${id(nid)}/test`, {}, { apiStatus: [502] }),
     reportReady: () => Promise.resolve(),
     downloadURL: (what, q) => downloadPath(what, q),
     live(onSample, onState) {
@@ -201,7 +224,24 @@ export function downloadPath(what, q) {
   }
 }
 
-const REQUESTS = ['interfaces', 'monitored', 'setMonitored', 'traffic', 'settings', 'updateSettings', 'health'];
+const REQUESTS = [
+  'interfaces',
+  'monitored',
+  'setMonitored',
+  'traffic',
+  'settings',
+  'updateSettings',
+  'health',
+  'plans',
+  'createPlan',
+  'updatePlan',
+  'deletePlan',
+  'planCycles',
+  'notifiers',
+  'createNotifier',
+  'deleteNotifier',
+  'testNotifier',
+];
 
 /**
  * createTransport picks the backend for a window object: the Wails bindings

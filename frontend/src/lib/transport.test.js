@@ -316,3 +316,91 @@ describe('browser transport', () => {
     vi.useRealTimers();
   });
 });
+
+describe('plans and notifiers', () => {
+  it('uses the REST paths and methods in a browser', async () => {
+    const seen = [];
+    const win = {
+      fetch: vi.fn((path, init) => {
+        seen.push([init.method ?? 'GET', path, init.body]);
+        if (init.method === 'DELETE') return Promise.resolve(jsonResponse(204, undefined));
+        return Promise.resolve(jsonResponse(init.method === 'POST' ? 201 : 200, { id: 7 }));
+      }),
+    };
+    const t = createTransport(win);
+    const plan = { name: 'Home', interfaces: ['eth0'] };
+    await t.plans();
+    await t.createPlan(plan);
+    await t.updatePlan(7, plan);
+    expect(await t.deletePlan(7)).toBeNull();
+    await t.planCycles(7, 3);
+    await t.notifiers();
+    await t.createNotifier({ name: 'n', url: 'ntfy://x', events: ['plan'] });
+    expect(await t.deleteNotifier(3)).toBeNull();
+    await t.testNotifier(3);
+    expect(seen.map(([m, p]) => `${m} ${p}`)).toEqual([
+      'GET api/plans',
+      'POST api/plans',
+      'PUT api/plans/7',
+      'DELETE api/plans/7',
+      'GET api/plans/7/cycles?count=3',
+      'GET api/notifiers',
+      'POST api/notifiers',
+      'DELETE api/notifiers/3',
+      'POST api/notifiers/3/test',
+    ]);
+    expect(JSON.parse(seen[2][2])).toEqual(plan);
+  });
+
+  it('reports a failed notifier test as the server error, not as unreachable', async () => {
+    const win = { fetch: vi.fn(() => Promise.resolve(jsonResponse(502, { error: 'connection refused' }, 'Bad Gateway'))) };
+    const t = createTransport(win);
+    const err = await t.testNotifier(1).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.message).toBe('connection refused');
+    expect(err.status).toBe(502);
+    // Anywhere else a 502 is a proxy in front of a stopped server.
+    expect(await t.notifiers().catch((e) => e)).toBeInstanceOf(NetworkError);
+  });
+
+  it('keeps the 403 status for a refused notifier write', async () => {
+    const win = { fetch: vi.fn(() => Promise.resolve(jsonResponse(403, { error: 'set NETPULSE_PASSWORD' }))) };
+    const err = await createTransport(win)
+      .createNotifier({})
+      .catch((e) => e);
+    expect(err.status).toBe(403);
+  });
+
+  it('calls the bindings in the desktop window', async () => {
+    const calls = [];
+    const rec =
+      (name) =>
+      (...args) => {
+        calls.push([name, ...args]);
+        return Promise.resolve(null);
+      };
+    const names = ['Plans', 'CreatePlan', 'UpdatePlan', 'DeletePlan', 'PlanCycles', 'Notifiers', 'CreateNotifier', 'DeleteNotifier', 'TestNotifier'];
+    const Desktop = Object.fromEntries(names.map((n) => [n, rec(n)]));
+    const t = createTransport({ go: { app: { Desktop } }, runtime: {} });
+    await t.plans();
+    await t.createPlan({ name: 'a' });
+    await t.updatePlan(2, { name: 'b' });
+    await t.deletePlan(2);
+    await t.planCycles(2);
+    await t.notifiers();
+    await t.createNotifier({ name: 'n' });
+    await t.deleteNotifier(4);
+    await t.testNotifier(4);
+    expect(calls).toEqual([
+      ['Plans'],
+      ['CreatePlan', { name: 'a' }],
+      ['UpdatePlan', 2, { name: 'b' }],
+      ['DeletePlan', 2],
+      ['PlanCycles', 2, 0],
+      ['Notifiers'],
+      ['CreateNotifier', { name: 'n' }],
+      ['DeleteNotifier', 4],
+      ['TestNotifier', 4],
+    ]);
+  });
+});

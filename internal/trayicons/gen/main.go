@@ -55,17 +55,19 @@ type output struct {
 
 func outputs() []output {
 	var out []output
-	for d := range levels {
-		for u := range levels {
-			name := fmt.Sprintf("tray-%d%d", d, u)
-			out = append(out,
-				output{"internal/trayicons/png/" + name + ".png", func() []byte {
-					return encodePNG(drawTray(d, u, trayPixels))
-				}},
-				output{"internal/trayicons/ico/" + name + ".ico", func() []byte {
-					return encodeICO(trayICOSizes, func(px int) image.Image { return drawTray(d, u, px) })
-				}},
-			)
+	for _, alert := range []bool{false, true} {
+		for d := range levels {
+			for u := range levels {
+				name := trayName(d, u, alert)
+				out = append(out,
+					output{"internal/trayicons/png/" + name + ".png", func() []byte {
+						return encodePNG(drawTray(d, u, alert, trayPixels))
+					}},
+					output{"internal/trayicons/ico/" + name + ".ico", func() []byte {
+						return encodeICO(trayICOSizes, func(px int) image.Image { return drawTray(d, u, alert, px) })
+					}},
+				)
+			}
 		}
 	}
 	return append(out,
@@ -76,18 +78,34 @@ func outputs() []output {
 	)
 }
 
+// trayName must match trayicons.Icon and trayicons.AlertIcon.
+func trayName(d, u int, alert bool) string {
+	if alert {
+		return fmt.Sprintf("tray-%d%d-alert", d, u)
+	}
+	return fmt.Sprintf("tray-%d%d", d, u)
+}
+
 // Colours shared by the tray and the app icon.
 var (
 	downColor  = rgba{0x22, 0xc5, 0x5e, 1}   // green: received
 	upColor    = rgba{0x3b, 0x82, 0xf6, 1}   // blue: sent
 	trackColor = rgba{0x9c, 0xa3, 0xaf, .45} // grey: visible on light and dark panels
+	alertColor = rgba{0xf5, 0x9e, 0x0b, 1}   // amber: a data plan passed a threshold
 )
 
 // drawTray draws the tray icon for download level d and upload level u on a
 // 32-unit grid: an arrow over a bar gauge per direction. Level 0 (idle) dims
-// the arrow and leaves the gauge empty.
-func drawTray(d, u, px int) *image.NRGBA {
+// the arrow and leaves the gauge empty. The alert variant (a data plan past
+// its first threshold) draws amber tracks and an amber dot between the
+// gauges, so it reads at a glance while the rates stay visible.
+func drawTray(d, u int, alert bool, px int) *image.NRGBA {
 	var c canvas
+	track := trackColor
+	if alert {
+		track = rgba{alertColor.r, alertColor.g, alertColor.b, .7}
+		c.add(roundRect{12.6, 22, 19.4, 28.8, 3.4}, alertColor)
+	}
 	for i, lv := range []int{d, u} {
 		x0 := 2.0 + float64(i)*15 // left column ↓, right column ↑
 		col := downColor
@@ -100,7 +118,7 @@ func drawTray(d, u, px int) *image.NRGBA {
 			col.a = .5
 		}
 		c.add(arrow, col)
-		c.add(roundRect{x0 + 2.5, 13.5, x0 + 10.5, 30.5, 1.5}, trackColor)
+		c.add(roundRect{x0 + 2.5, 13.5, x0 + 10.5, 30.5, 1.5}, track)
 		if lv > 0 {
 			top := 30.5 - 17*float64(lv)/float64(levels-1)
 			c.add(roundRect{x0 + 2.5, top, x0 + 10.5, 30.5, 1.5}, col)

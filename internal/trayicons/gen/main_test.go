@@ -17,21 +17,23 @@ import (
 // it. Pixels are compared with a small tolerance, because floating-point
 // rounding in the anti-aliasing differs between Go releases.
 func TestOutputsUpToDate(t *testing.T) {
-	for d := range levels {
-		for u := range levels {
-			want := drawTray(d, u, trayPixels)
-			name := filepath.Join("..", "png", "tray-"+string(rune('0'+d))+string(rune('0'+u))+".png")
-			f, err := os.Open(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := png.Decode(f)
-			f.Close()
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			if diff := maxDiff(got, want); diff > 3 {
-				t.Errorf("%s is stale (a channel differs by %d): run go generate ./internal/trayicons", name, diff)
+	for _, alert := range []bool{false, true} {
+		for d := range levels {
+			for u := range levels {
+				want := drawTray(d, u, alert, trayPixels)
+				name := filepath.Join("..", "png", trayName(d, u, alert)+".png")
+				f, err := os.Open(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := png.Decode(f)
+				f.Close()
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if diff := maxDiff(got, want); diff > 3 {
+					t.Errorf("%s is stale (a channel differs by %d): run go generate ./internal/trayicons", name, diff)
+				}
 			}
 		}
 	}

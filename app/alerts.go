@@ -1,0 +1,449 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/netpulse/netpulse/collector"
+	"github.com/netpulse/netpulse/internal/notify"
+	"github.com/netpulse/netpulse/storage"
+)
+
+// Timing of alerts and their delivery.
+const (
+	// alertInterval is how often plans, rates, interfaces and health are
+	// looked at: a few queries, nothing per poll.
+	alertInterval       = 10 * time.Second
+	deliveryTimeout     = 10 * time.Second
+	maxDeliveryAttempts = 10
+	firstRetry          = 5 * time.Second
+	maxRetry            = 30 * time.Minute
+	// Cooldowns: the same alert at most this often.
+	rateCooldown      = time.Hour
+	interfaceCooldown = time.Hour
+	healthCooldown    = 15 * time.Minute
+	maxRaisedKeys     = 10000
+)
+
+// alerter raises alerts and delivers them. One goroutine evaluates, one
+// delivers; the state below the subscribers belongs to the evaluator.
+type alerter struct {
+	svc    *Service
+	log    *slog.Logger
+	every  time.Duration
+	client *http.Client
+	wakeC  chan struct{}   // evaluate now
+	sendC  chan struct{}   // deliver now
+	ctx    context.Context // ends at stop
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	subsMu sync.Mutex
+	subs   map[chan Alert]struct{}
+
+	raised        map[string]bool // alert keys known to be recorded
+	degraded      bool
+	degradedSent  bool
+	lastDegraded  time.Time
+	lastRate      map[string]time.Time
+	gone          map[string]bool // gone interfaces: whether their alert went out
+	lastGone      map[string]time.Time
+	sendingDirect sync.WaitGroup
+}
+
+func newAlerter(s *Service) *alerter {
+	return &alerter{svc: s, log: s.log, every: alertInterval,
+		client: &http.Client{Timeout: deliveryTimeout},
+		wakeC:  make(chan struct{}, 1), sendC: make(chan struct{}, 1),
+		subs: map[chan Alert]struct{}{}, raised: map[string]bool{},
+		lastRate: map[string]time.Time{}, gone: map[string]bool{}, lastGone: map[string]time.Time{}}
+}
+
+// start runs the evaluator and the delivery loop until stop.
+func (a *alerter) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.ctx, a.cancel = ctx, cancel
+	a.wg.Add(2)
+	go func() {
+		defer a.wg.Done()
+		a.loop(ctx, a.wakeC, a.evaluate)
+	}()
+	go func() {
+		defer a.wg.Done()
+		a.loop(ctx, a.sendC, a.deliver)
+	}()
+}
+
+// stop ends both loops and waits for them; a delivery under way is
+// abandoned and, recorded as pending, sent after the next start.
+func (a *alerter) stop() {
+	if a.cancel != nil {
+		a.cancel()
+		a.wg.Wait()
+		a.sendingDirect.Wait()
+	}
+}
+
+// loop runs fn now, then every a.every or when kicked, until ctx ends.
+func (a *alerter) loop(ctx context.Context, kick <-chan struct{}, fn func(context.Context, time.Time)) {
+	t := time.NewTicker(a.every)
+	defer t.Stop()
+	for {
+		fn(ctx, time.Now())
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-kick:
+		}
+	}
+}
+
+func (a *alerter) wake()     { poke(a.wakeC) }
+func (a *alerter) kickSend() { poke(a.sendC) }
+func poke(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// SubscribeAlerts returns the alerts as they are raised, each once, whether
+// or not any notifier takes them: a plan's threshold once per cycle (across
+// restarts), rate, interface and health alerts after their cooldowns. The
+// desktop shell shows them as OS notifications. Alerts are dropped for a
+// subscriber that does not keep up; call the returned function to
+// unsubscribe.
+func (s *Service) SubscribeAlerts() (<-chan Alert, func()) {
+	a := s.alerts
+	ch := make(chan Alert, 16)
+	a.subsMu.Lock()
+	a.subs[ch] = struct{}{}
+	a.subsMu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			a.subsMu.Lock()
+			delete(a.subs, ch)
+			a.subsMu.Unlock()
+		})
+	}
+}
+
+func (a *alerter) publish(al Alert) {
+	a.subsMu.Lock()
+	defer a.subsMu.Unlock()
+	for ch := range a.subs {
+		select {
+		case ch <- al:
+		default:
+		}
+	}
+}
+
+// evaluate looks at everything that can raise an alert.
+func (a *alerter) evaluate(ctx context.Context, now time.Time) {
+	a.checkPlans(ctx, now)
+	a.checkHealth(ctx, now)
+	a.checkInterfaces(ctx, now)
+	a.checkRates(ctx, now)
+}
+
+// checkPlans raises each reached threshold of each plan with a cap, once
+// per cycle and cap: a changed cap arms the thresholds again.
+func (a *alerter) checkPlans(ctx context.Context, now time.Time) {
+	plans, err := a.svc.store.Plans(ctx)
+	if err != nil {
+		a.log.Warn("alerts: cannot read the plans", "err", err)
+		return
+	}
+	for _, sp := range plans {
+		if sp.CapBytes <= 0 || len(sp.Thresholds) == 0 {
+			continue
+		}
+		p, err := a.svc.planWithUsage(ctx, sp, now)
+		if err != nil {
+			a.log.Warn("alerts: cannot compute a plan's usage", "plan", sp.ID, "err", err)
+			continue
+		}
+		for _, t := range p.Usage.ThresholdsReached {
+			key := fmt.Sprintf("plan:%d:%d:%d:%d", p.ID, p.Usage.CycleStart, p.CapBytes, t)
+			if a.raised[key] {
+				continue
+			}
+			al, body := planThresholdAlert(p, t, now)
+			// A plan alert is only ever sent as recorded: if the
+			// database cannot take it now, the next round tries again.
+			a.raise(ctx, key, "plan", al, body, false)
+		}
+	}
+}
+
+// checkHealth raises health.degraded when /api/health would answer 503,
+// and health.recovered when it no longer does.
+func (a *alerter) checkHealth(ctx context.Context, now time.Time) {
+	h := a.svc.Health()
+	switch bad := h.Status != "ok"; {
+	case bad && !a.degraded:
+		a.degraded = true
+		if now.Sub(a.lastDegraded) >= healthCooldown {
+			a.lastDegraded, a.degradedSent = now, true
+			al, body := healthAlert(h, now)
+			a.raise(ctx, fmt.Sprintf("health.degraded:%d", now.UnixNano()), "health", al, body, true)
+		}
+	case !bad && a.degraded:
+		a.degraded = false
+		if a.degradedSent {
+			a.degradedSent = false
+			al, body := healthAlert(h, now)
+			a.raise(ctx, fmt.Sprintf("health.recovered:%d", now.UnixNano()), "health", al, body, true)
+		}
+	}
+}
+
+// checkInterfaces raises interface.gone for a monitored interface that
+// left, and interface.back when it returns. On Linux a stat of its sysfs
+// entry tells; elsewhere, or when the counters come from the host's
+// namespace, the OS's list of interfaces.
+func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
+	monitored := a.svc.MonitoredNames()
+	for name := range a.gone {
+		if !slices.Contains(monitored, name) {
+			delete(a.gone, name)
+		}
+	}
+	if len(monitored) == 0 {
+		return
+	}
+	isPresent, err := a.presence(ctx)
+	if err != nil {
+		a.log.Warn("alerts: cannot list the interfaces", "err", err)
+		return
+	}
+	for _, name := range monitored {
+		present := isPresent(name)
+		sent, wasGone := a.gone[name]
+		switch {
+		case !present && !wasGone:
+			sent = now.Sub(a.lastGone[name]) >= interfaceCooldown
+			a.gone[name] = sent
+			if sent {
+				a.lastGone[name] = now
+				al, body := interfaceAlert("interface.gone", name, now)
+				a.raise(ctx, fmt.Sprintf("interface.gone:%s:%d", name, now.UnixNano()), "interface", al, body, true)
+			}
+		case present && wasGone:
+			delete(a.gone, name)
+			if sent {
+				al, body := interfaceAlert("interface.back", name, now)
+				a.raise(ctx, fmt.Sprintf("interface.back:%s:%d", name, now.UnixNano()), "interface", al, body, true)
+			}
+		}
+	}
+}
+
+// presence returns the test of whether an interface is there now.
+func (a *alerter) presence(ctx context.Context) (func(string) bool, error) {
+	if sys := a.svc.paths.Sys; sys != "" && runtime.GOOS == "linux" {
+		return func(name string) bool {
+			_, err := os.Stat(filepath.Join(sys, "class", "net", name))
+			return err == nil
+		}, nil
+	}
+	list, err := collector.Interfaces(ctx, a.svc.paths)
+	if err != nil {
+		return nil, err
+	}
+	return func(name string) bool {
+		return slices.ContainsFunc(list, func(i collector.InterfaceInfo) bool { return i.Name == name })
+	}, nil
+}
+
+// checkRates raises rate.high for a monitored interface whose every whole
+// minute of the last Config.RateAlertFor received or sent at least
+// Config.RateAlertBps on average, from the minute tier: one small query.
+func (a *alerter) checkRates(ctx context.Context, now time.Time) {
+	cfg := a.svc.cfg
+	if cfg.RateAlertBps <= 0 {
+		return
+	}
+	end := now.Truncate(time.Minute)
+	d := max(cfg.RateAlertFor.Truncate(time.Minute), time.Minute)
+	names := a.svc.MonitoredNames()
+	if len(names) == 0 {
+		return
+	}
+	res, err := a.svc.store.Traffic(ctx, storage.Query{Interfaces: names, Start: end.Add(-d), End: end.Add(-time.Nanosecond), Group: time.Minute})
+	if err != nil {
+		a.log.Warn("alerts: cannot read the rates", "err", err)
+		return
+	}
+	minutes := int(d / time.Minute)
+	for _, sd := range res.Series {
+		if len(sd.Buckets) < minutes {
+			continue
+		}
+		for _, dir := range []string{"rx", "tx"} {
+			low := uint64(1<<63 - 1)
+			for _, b := range sd.Buckets {
+				v := b.Rx
+				if dir == "tx" {
+					v = b.Tx
+				}
+				low = min(low, v/60)
+			}
+			id := sd.Interface + ":" + dir
+			if int64(low) < cfg.RateAlertBps || now.Sub(a.lastRate[id]) < rateCooldown {
+				continue
+			}
+			a.lastRate[id] = now
+			al, body := rateAlert(sd.Interface, dir, int64(low), cfg.RateAlertBps, d, now)
+			a.raise(ctx, fmt.Sprintf("rate.high:%s:%d", id, now.Unix()), "rate", al, body, true)
+		}
+	}
+}
+
+// raise records the alert under key with a delivery to every notifier
+// taking its group, publishes it and has it delivered. An alert already
+// recorded is left alone. When the database cannot record it (it may be
+// why health is degraded), an alert that is not a plan's is sent from
+// memory instead, with a few tries.
+func (a *alerter) raise(ctx context.Context, key, group string, al Alert, body []byte, direct bool) {
+	ns, err := a.svc.store.Notifiers(ctx)
+	if err != nil && !direct {
+		a.log.Warn("alerts: cannot read the notifiers", "err", err)
+		return
+	}
+	var ids []int64
+	var targets []storage.Notifier
+	for _, n := range ns {
+		if slices.Contains(n.Events, group) {
+			ids = append(ids, n.ID)
+			targets = append(targets, n)
+		}
+	}
+	isNew, err := a.svc.store.RaiseAlert(ctx, key, al.Time.Unix(), body, ids)
+	if err != nil {
+		a.log.Warn("alerts: cannot record an alert", "event", al.Event, "err", err)
+		if !direct {
+			return
+		}
+		a.publish(al)
+		a.sendDirect(targets, body)
+		return
+	}
+	if len(a.raised) > maxRaisedKeys {
+		clear(a.raised)
+	}
+	a.raised[key] = true
+	if !isNew {
+		return
+	}
+	a.log.Info("alert", "event", al.Event, "message", al.Message, "notifiers", len(ids))
+	a.publish(al)
+	a.kickSend()
+}
+
+// sendDirect delivers an alert the database could not record, with a few
+// tries, until stop.
+func (a *alerter) sendDirect(targets []storage.Notifier, body []byte) {
+	for _, n := range targets {
+		a.sendingDirect.Add(1)
+		go func() {
+			defer a.sendingDirect.Done()
+			wait := firstRetry
+			for range 3 {
+				ctx, cancel := context.WithTimeout(a.ctx, deliveryTimeout)
+				err := a.send(ctx, n, body)
+				cancel()
+				if err == nil {
+					return
+				}
+				select {
+				case <-a.ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+				wait *= 2
+			}
+		}()
+	}
+}
+
+// deliver sends the recorded deliveries that are due, then sleeps until
+// the next is.
+func (a *alerter) deliver(ctx context.Context, now time.Time) {
+	ds, err := a.svc.store.PendingDeliveries(ctx)
+	if err != nil || len(ds) == 0 {
+		return
+	}
+	ns, err := a.svc.store.Notifiers(ctx)
+	if err != nil {
+		return
+	}
+	byID := map[int64]storage.Notifier{}
+	for _, n := range ns {
+		byID[n.ID] = n
+	}
+	for _, d := range ds {
+		n, ok := byID[d.Notifier]
+		if !ok || d.NextTry > now.Unix() {
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		sctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
+		err := a.send(sctx, n, d.Body)
+		cancel()
+		if ctx.Err() != nil {
+			return // stopping: the delivery stays pending
+		}
+		at := time.Now().Unix()
+		attempts := d.Attempts + 1
+		switch {
+		case err == nil:
+			err = a.svc.store.DeliveryDone(ctx, d.ID, at, false)
+		case attempts >= maxDeliveryAttempts:
+			a.log.Warn("alerts: giving up a delivery", "notifier", n.Name, "alert", d.Alert, "attempts", attempts)
+			err = a.svc.store.DeliveryDone(ctx, d.ID, at, true)
+		default:
+			wait := min(firstRetry<<(attempts-1), maxRetry)
+			err = a.svc.store.DeliveryRetry(ctx, d.ID, attempts, at+int64(wait/time.Second))
+		}
+		if err != nil {
+			a.log.Warn("alerts: cannot record a delivery", "err", err)
+		}
+	}
+}
+
+// send delivers body to n and records the outcome on the notifier. Errors
+// and logs name the notifier, never its URL.
+func (a *alerter) send(ctx context.Context, n storage.Notifier, body []byte) error {
+	err := notify.Send(ctx, a.client, n.URL, messageOf(body))
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return err // stopping: not the receiver's fault
+	}
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+		a.log.Warn("alerts: delivery failed", "notifier", n.Name, "err", msg)
+	} else {
+		a.log.Info("alerts: delivered", "notifier", n.Name)
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if rerr := a.svc.store.NotifierResult(rctx, n.ID, time.Now().Unix(), msg); rerr != nil {
+		a.log.Warn("alerts: cannot record a delivery", "err", rerr)
+	}
+	return err
+}

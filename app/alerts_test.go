@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/netpulse/netpulse/storage"
+)
+
+// sink is a local webhook receiver that keeps what it is sent.
+type sink struct {
+	mu     sync.Mutex
+	bodies []map[string]any
+	srv    *httptest.Server
+}
+
+func newSink(t *testing.T) *sink {
+	s := &sink{}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var v map[string]any
+		if err := json.Unmarshal(b, &v); err != nil || r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("webhook body %q (%s): %v", b, r.Header.Get("Content-Type"), err)
+		}
+		s.mu.Lock()
+		s.bodies = append(s.bodies, v)
+		s.mu.Unlock()
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// events returns the events received so far.
+func (s *sink) events() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, b := range s.bodies {
+		out = append(out, fmt.Sprint(b["event"]))
+	}
+	return out
+}
+
+func (s *sink) body(i int) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bodies[i]
+}
+
+// waitFor has the service evaluate and deliver until the sink holds n
+// bodies, then a little longer to see that no more come.
+func (s *sink) waitFor(t *testing.T, svc *Service, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.events()) < n && time.Now().Before(deadline) {
+		svc.alerts.wake()
+		time.Sleep(100 * time.Millisecond)
+	}
+	for range 5 {
+		svc.alerts.wake()
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := s.events(); len(got) != n {
+		t.Fatalf("the sink received %d webhooks, want %d: %v", len(got), n, got)
+	}
+}
+
+func addNotifier(t *testing.T, srv *httptest.Server, name, url string, events ...string) {
+	t.Helper()
+	b, _ := json.Marshal(NotifierInput{Name: name, URL: url, Events: events})
+	if st, body := api(t, srv, "POST", "/api/notifiers", string(b)); st != http.StatusCreated {
+		t.Fatalf("notifier: %d %s", st, body)
+	}
+}
+
+// TestPlanThresholdsOncePerCycle: each threshold reaches the webhook once,
+// with the body design.md gives; a restart does not send it again; the
+// next threshold comes once; subscribers get the same alerts.
+func TestPlanThresholdsOncePerCycle(t *testing.T) {
+	dir := t.TempDir()
+	hook := newSink(t)
+	svc, srv := planServer(t, dir, Config{Password: testPassword}, nil)
+	now := time.Now()
+	seed(t, svc, storage.Record{Interface: "np19t", Time: now, RxBytes: 400, TxBytes: 200})
+	addNotifier(t, srv, "hook", hook.srv.URL+"/hook", "plan")
+	alerts, stop := svc.SubscribeAlerts()
+	defer stop()
+	plan := `{"name":"Small","interfaces":["np19t"],"direction":"both","cap_bytes":1000,"period":"day","reset_hour":0,"tz":"UTC","thresholds":[50,100]}`
+	st, body := api(t, srv, "POST", "/api/plans", plan)
+	if st != http.StatusCreated {
+		t.Fatalf("%d %s", st, body)
+	}
+	var p Plan
+	json.Unmarshal([]byte(body), &p)
+	hook.waitFor(t, svc, 1)
+	got := hook.body(0)
+	keys := make([]string, 0, len(got))
+	for k := range got {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	want := []string{"cap_bytes", "cycle_end", "cycle_start", "event", "message", "percent", "plan", "threshold", "time", "used_bytes"}
+	if !slices.Equal(keys, want) {
+		t.Errorf("webhook fields %v, want %v", keys, want)
+	}
+	if got["event"] != "plan.threshold" || got["threshold"] != 50.0 || got["used_bytes"] != 600.0 || got["cap_bytes"] != 1000.0 ||
+		got["percent"] != 60.0 || got["cycle_start"] != float64(p.Usage.CycleStart) || got["cycle_end"] != float64(p.Usage.CycleEnd) {
+		t.Errorf("webhook body %v", got)
+	}
+	if ref, _ := got["plan"].(map[string]any); ref["id"] != float64(p.ID) || ref["name"] != "Small" {
+		t.Errorf("plan %v", got["plan"])
+	}
+	if _, err := time.Parse(time.RFC3339, fmt.Sprint(got["time"])); err != nil {
+		t.Errorf("time: %v", err)
+	}
+	select {
+	case a := <-alerts:
+		if a.Event != "plan.threshold" || a.PlanID != p.ID || a.Message != got["message"] || a.Urgent {
+			t.Errorf("subscribed alert %+v", a)
+		}
+	case <-time.After(2 * time.Second):
+		t.Error("no alert for subscribers")
+	}
+
+	// A restart (the same data folder) sends nothing again.
+	svc.Close()
+	srv.Close()
+	svc, _ = planServer(t, dir, Config{Password: testPassword}, nil)
+	hook.waitFor(t, svc, 1)
+
+	// Past 100 %: exactly one more.
+	svc.store.Add(storage.Record{Interface: "np19t", Time: time.Now(), RxBytes: 500})
+	hook.waitFor(t, svc, 2)
+	if b := hook.body(1); b["threshold"] != 100.0 || b["used_bytes"] != 1100.0 {
+		t.Errorf("second webhook %v", b)
+	}
+	list, err := svc.Plans(context.Background())
+	if err != nil || len(list) != 1 || !slices.Equal(list[0].Usage.ThresholdsReached, []int{50, 100}) || list[0].Usage.CapReachedAt == nil {
+		t.Errorf("plans %+v %v", list, err)
+	}
+}
+
+// TestInterruptedDeliveryIsRetried: an alert recorded but not delivered
+// (the process died between the two) is sent after the next start.
+func TestInterruptedDeliveryIsRetried(t *testing.T) {
+	dir := t.TempDir()
+	hook := newSink(t)
+	svc, srv := planServer(t, dir, Config{Password: testPassword}, nil)
+	addNotifier(t, srv, "hook", hook.srv.URL, "plan")
+	svc.Close()
+	srv.Close()
+	st, err := storage.Open(context.Background(), filepath.Join(dir, "netpulse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, err := st.Notifiers(context.Background())
+	if err != nil || len(ns) != 1 {
+		t.Fatal(ns, err)
+	}
+	if _, err := st.RaiseAlert(context.Background(), "plan:1:0:1000:80", time.Now().Unix(), []byte(`{"event":"plan.threshold","message":"m"}`), []int64{ns[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	svc, _ = planServer(t, dir, Config{Password: testPassword}, nil)
+	hook.waitFor(t, svc, 1)
+	svc.Close()
+	svc, _ = planServer(t, dir, Config{Password: testPassword}, nil)
+	hook.waitFor(t, svc, 1)
+}
+
+// TestOtherAlerts: a rate above the threshold for the whole window, a
+// monitored interface that is not there, and health degraded then
+// recovered, each once, to the notifiers that take them.
+func TestOtherAlerts(t *testing.T) {
+	hook := newSink(t)
+	svc, srv := planServer(t, t.TempDir(), Config{Password: testPassword, RateAlertBps: 1000, RateAlertFor: 2 * time.Minute}, nil)
+	minute := time.Now().Truncate(time.Minute)
+	var recs []storage.Record
+	// Three minutes before this one and two after: the window stays full
+	// if the minute turns during the test.
+	for s := -180; s < 120; s++ {
+		recs = append(recs, storage.Record{Interface: "np19r", Time: minute.Add(time.Duration(s) * time.Second), RxBytes: 2000, TxBytes: 10})
+	}
+	seed(t, svc, recs...)
+	if _, err := svc.SetMonitoredInterfaces(context.Background(), []string{"np19r"}); err != nil {
+		t.Fatal(err)
+	}
+	addNotifier(t, srv, "hook", hook.srv.URL, "rate", "interface", "health")
+	hook.waitFor(t, svc, 2)
+	evs := hook.events()
+	slices.Sort(evs)
+	if !slices.Equal(evs, []string{"interface.gone", "rate.high"}) {
+		t.Fatalf("events %v", evs)
+	}
+	for i := range 2 {
+		if b := hook.body(i); b["event"] == "rate.high" && (b["interface"] != "np19r" || b["direction"] != "rx" || b["rate_bps"] != 2000.0 || b["duration_seconds"] != 120.0) {
+			t.Errorf("rate body %v", b)
+		}
+	}
+	svc.mu.Lock()
+	svc.flushErr = errors.New("the disk is full")
+	svc.mu.Unlock()
+	hook.waitFor(t, svc, 3)
+	if b := hook.body(2); b["event"] != "health.degraded" || fmt.Sprint(b["errors"]) == "[]" {
+		t.Errorf("health body %v", b)
+	}
+	svc.mu.Lock()
+	svc.flushErr = nil
+	svc.mu.Unlock()
+	hook.waitFor(t, svc, 4)
+	if b := hook.body(3); b["event"] != "health.recovered" {
+		t.Errorf("health body %v", b)
+	}
+}

@@ -1,0 +1,12 @@
+package app
+
+import "context"
+
+// loadTrayPlans reads the data plans with their usage for the tray.
+func loadTrayPlans(ctx context.Context, svc *Service) ([]trayPlan, error) {
+	plans, err := svc.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return trayPlansFrom(plans), nil
+}

@@ -1,0 +1,299 @@
+// Data plans on the page: the numbers a plan card shows, and the plan form's
+// conversion and checks. The server checks everything again; these checks
+// only spare a round trip and put the message next to the field.
+
+import { formatBytes } from './units.js';
+
+/** MAX_THRESHOLDS, THRESHOLD_MIN and THRESHOLD_MAX follow the API's limits. */
+export const MAX_THRESHOLDS = 8;
+export const THRESHOLD_MIN = 1;
+export const THRESHOLD_MAX = 1000;
+
+/** PLAN_FIELDS are the plan's JSON fields, as the server names them in errors. */
+export const PLAN_FIELDS = ['name', 'interfaces', 'direction', 'cap_bytes', 'period', 'reset_day', 'reset_hour', 'tz', 'thresholds'];
+
+/** NOTIFIER_FIELDS are the notifier's JSON fields. */
+export const NOTIFIER_FIELDS = ['name', 'url', 'events'];
+
+/** CAP_UNITS are the units the cap can be typed in, per prefix system. */
+export const CAP_UNITS = {
+  si: [
+    { unit: 'MB', factor: 1e6 },
+    { unit: 'GB', factor: 1e9 },
+    { unit: 'TB', factor: 1e12 },
+  ],
+  iec: [
+    { unit: 'MiB', factor: 2 ** 20 },
+    { unit: 'GiB', factor: 2 ** 30 },
+    { unit: 'TiB', factor: 2 ** 40 },
+  ],
+};
+
+const DAY = 86400;
+
+/**
+ * planLevel is how far a plan is along its thresholds: 'ok' before the
+ * first, 'warn' from the first on, 'over' at 100 % of the cap or more.
+ * Without a cap there is no level beyond 'ok'.
+ */
+export function planLevel(percent, thresholds = []) {
+  if (percent == null || !Number.isFinite(percent)) return 'ok';
+  if (percent >= 100) return 'over';
+  const first = thresholds.length ? Math.min(...thresholds) : null;
+  return first != null && percent >= first ? 'warn' : 'ok';
+}
+
+/** formatPercent renders a percent the way the card and tray do: "82 %", "0.4 %". */
+export function formatPercent(p) {
+  if (p == null || !Number.isFinite(p)) return '–';
+  if (p > 0 && p < 1) return `${p.toFixed(1)} %`;
+  return `${Math.floor(p)} %`;
+}
+
+/** daysLeft renders the time until the cycle ends: "9 days left", "5 hours left". */
+export function daysLeft(cycleEnd, nowSec) {
+  const left = cycleEnd - nowSec;
+  if (left <= 0) return 'resetting now';
+  if (left < DAY) {
+    const h = Math.ceil(left / 3600);
+    return h === 1 ? 'less than an hour left' : `${h} hours left`;
+  }
+  const d = Math.ceil(left / DAY);
+  return d === 1 ? '1 day left' : `${d} days left`;
+}
+
+/**
+ * formatDate renders a unix time as a short date in the user's locale and the
+ * plan's zone ("15 Dec", "Dec 15"); a zone the browser does not know falls
+ * back to the local one.
+ */
+export function formatDate(unixSec, tz, locale = undefined, withTime = false) {
+  const opts = { day: 'numeric', month: 'short' };
+  if (withTime) Object.assign(opts, { hour: '2-digit', minute: '2-digit' });
+  const d = new Date(unixSec * 1000);
+  try {
+    return new Intl.DateTimeFormat(locale, { ...opts, timeZone: tz || undefined }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat(locale, opts).format(d);
+  }
+}
+
+/**
+ * planCard is everything one plan's card shows. The byte values are the
+ * API's, untouched, so a test can compare them.
+ */
+export function planCard(plan, { nowSec = Date.now() / 1000, prefix = 'si', locale = undefined } = {}) {
+  const u = plan.usage ?? {};
+  const cap = plan.cap_bytes > 0 ? plan.cap_bytes : 0;
+  const thresholds = [...(plan.thresholds ?? [])].sort((a, b) => a - b);
+  const percent = cap ? (u.percent ?? (u.used_bytes / cap) * 100) : null;
+  const card = {
+    id: plan.id,
+    name: plan.name,
+    hasCap: cap > 0,
+    used: u.used_bytes ?? 0,
+    cap,
+    percent,
+    level: cap ? planLevel(percent, thresholds) : 'ok',
+    bar: cap ? Math.max(0, Math.min(100, percent)) : 0,
+    thresholds,
+    reached: u.thresholds_reached ?? [],
+    usedText: formatBytes(u.used_bytes ?? 0, prefix),
+    capText: cap ? formatBytes(cap, prefix) : '',
+    percentText: cap ? formatPercent(percent) : '',
+    projected: u.projected_bytes ?? null,
+    projectedText: u.projected_bytes != null ? formatBytes(u.projected_bytes, prefix) : '',
+    projectedPercentText: cap && u.projected_percent != null ? formatPercent(u.projected_percent) : '',
+    left: u.cycle_end ? daysLeft(u.cycle_end, nowSec) : '',
+    resetText: u.cycle_end ? formatDate(u.cycle_end, plan.tz, locale) : '',
+    capReachedText: '',
+    direction: { rx: 'received', tx: 'sent', both: 'received and sent' }[plan.direction] ?? '',
+  };
+  if (cap && percent >= 100) card.capReachedText = 'Cap reached';
+  else if (cap && u.cap_reached_at != null && u.cap_reached_at < (u.cycle_end ?? Infinity)) {
+    card.capReachedText = `At this rate the cap is reached on ${formatDate(u.cap_reached_at, plan.tz, locale, true)}`;
+  }
+  return card;
+}
+
+/** capUnits lists the cap's input units for the user's prefix setting. */
+export function capUnits(prefix) {
+  return CAP_UNITS[prefix] ?? CAP_UNITS.si;
+}
+
+/** splitCap picks the largest unit in which cap is at least 1, for the form. */
+export function splitCap(capBytes, prefix) {
+  const units = capUnits(prefix);
+  if (!capBytes) return { value: '', unit: units[1].unit };
+  let pick = units[0];
+  for (const u of units) if (capBytes >= u.factor) pick = u;
+  const v = capBytes / pick.factor;
+  return { value: String(Number(v.toPrecision(12))), unit: pick.unit };
+}
+
+/** emptyPlanForm is the form for a new plan. */
+export function emptyPlanForm(prefix = 'si', tz = '') {
+  return {
+    name: '',
+    interfaces: [],
+    direction: 'both',
+    capValue: '',
+    capUnit: capUnits(prefix)[1].unit,
+    period: 'month',
+    reset_day: '1',
+    reset_hour: '0',
+    tz,
+    thresholds: '80, 100',
+  };
+}
+
+/** planToForm turns a saved plan into the form's text fields. */
+export function planToForm(plan, prefix = 'si') {
+  const cap = splitCap(plan.cap_bytes ?? 0, prefix);
+  return {
+    name: plan.name ?? '',
+    interfaces: [...(plan.interfaces ?? [])],
+    direction: plan.direction ?? 'both',
+    capValue: cap.value,
+    capUnit: cap.unit,
+    period: plan.period ?? 'month',
+    reset_day: String(plan.reset_day ?? 1),
+    reset_hour: String(plan.reset_hour ?? 0),
+    tz: plan.tz ?? '',
+    thresholds: (plan.thresholds ?? []).join(', '),
+  };
+}
+
+const isInt = (s) => /^-?\d+$/.test(String(s).trim());
+
+/**
+ * checkPlanForm checks a plan form and converts it to the API's body.
+ * It returns {plan} when every field is fine, else {errors: {field: message}}
+ * keyed by the API's field names.
+ */
+export function checkPlanForm(form, prefix = 'si') {
+  const errors = {};
+  const name = String(form.name ?? '').trim();
+  if (!name) errors.name = 'Give the plan a name.';
+  else if (name.length > 100) errors.name = 'The name is too long (at most 100 characters).';
+
+  const interfaces = [...new Set(form.interfaces ?? [])];
+  if (interfaces.length === 0) errors.interfaces = 'Pick at least one interface.';
+
+  if (!['both', 'rx', 'tx'].includes(form.direction)) errors.direction = 'Pick what counts: received, sent or both.';
+
+  let cap = 0;
+  const capText = String(form.capValue ?? '').trim().replace(',', '.');
+  if (capText !== '') {
+    const unit = capUnits(prefix).find((u) => u.unit === form.capUnit) ?? capUnits(prefix)[1];
+    const v = Number(capText);
+    if (!Number.isFinite(v)) errors.cap_bytes = 'The cap must be a number (leave it empty for no cap).';
+    else if (v < 0) errors.cap_bytes = 'The cap cannot be negative.';
+    else {
+      cap = Math.round(v * unit.factor);
+      if (!Number.isSafeInteger(cap)) errors.cap_bytes = 'The cap is too large.';
+    }
+  }
+
+  if (!['month', 'week', 'day'].includes(form.period)) errors.period = 'Pick month, week or day.';
+
+  let resetDay = 1;
+  if (form.period === 'month' || form.period === 'week') {
+    const max = form.period === 'month' ? 31 : 7;
+    const text = String(form.reset_day ?? '').trim();
+    if (!isInt(text) || Number(text) < 1 || Number(text) > max) {
+      errors.reset_day = form.period === 'month' ? 'The reset day must be a day of the month, 1 to 31.' : 'Pick a weekday.';
+    } else resetDay = Number(text);
+  }
+
+  const hourText = String(form.reset_hour ?? '').trim();
+  let resetHour = 0;
+  if (!isInt(hourText) || Number(hourText) < 0 || Number(hourText) > 23) errors.reset_hour = 'The reset hour must be 0 to 23.';
+  else resetHour = Number(hourText);
+
+  const tz = String(form.tz ?? '').trim();
+  if (tz && !validZone(tz)) errors.tz = `"${tz}" is not a time zone name like Europe/Berlin.`;
+
+  const parts = String(form.thresholds ?? '')
+    .split(/[,;\s]+/)
+    .map((s) => s.replace(/%$/, '').trim())
+    .filter(Boolean);
+  const thresholds = [];
+  for (const p of parts) {
+    if (!isInt(p) || Number(p) < THRESHOLD_MIN || Number(p) > THRESHOLD_MAX) {
+      errors.thresholds = `Thresholds are whole percents from ${THRESHOLD_MIN} to ${THRESHOLD_MAX}; "${p}" is not.`;
+      break;
+    }
+    if (!thresholds.includes(Number(p))) thresholds.push(Number(p));
+  }
+  if (!errors.thresholds && thresholds.length > MAX_THRESHOLDS) {
+    errors.thresholds = `At most ${MAX_THRESHOLDS} thresholds.`;
+  }
+
+  if (Object.keys(errors).length) return { errors };
+  const plan = {
+    name,
+    interfaces,
+    direction: form.direction,
+    cap_bytes: cap,
+    period: form.period,
+    reset_day: resetDay,
+    reset_hour: resetHour,
+    thresholds: thresholds.sort((a, b) => a - b),
+  };
+  if (tz) plan.tz = tz;
+  return { plan };
+}
+
+function validZone(tz) {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** checkNotifierForm checks a notifier form: {notifier} or {errors}. */
+export function checkNotifierForm(form) {
+  const errors = {};
+  const name = String(form.name ?? '').trim();
+  if (!name) errors.name = 'Give the notifier a name.';
+  const url = String(form.url ?? '').trim();
+  if (!url) errors.url = 'Enter the URL to send to.';
+  else if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) {
+    errors.url = 'This is not a URL: it needs a scheme, like https://… or ntfy://…';
+  }
+  const events = [...new Set(form.events ?? [])];
+  if (events.length === 0) errors.events = 'Pick at least one kind of event.';
+  if (Object.keys(errors).length) return { errors };
+  return { notifier: { name, url, events } };
+}
+
+/**
+ * fieldOf finds the field a server message names ("reset_day: must be …",
+ * "unknown interface \"x\" in interfaces"), or '' when it names none.
+ */
+export function fieldOf(message, fields = PLAN_FIELDS) {
+  const text = String(message ?? '');
+  let best = '';
+  let at = Infinity;
+  for (const f of fields) {
+    const m = new RegExp(`(^|[^a-z_])${f}([^a-z_]|$)`).exec(text);
+    if (m && m.index < at) {
+      at = m.index;
+      best = f;
+    }
+  }
+  if (!best && fields === PLAN_FIELDS && /\binterface\b/i.test(text)) return 'interfaces';
+  return best;
+}
+
+/**
+ * needsPassword tells whether an error is the server's refusal to change or
+ * test notifiers: it does so while it listens beyond loopback without a
+ * password, since a notifier makes it send requests wherever its URL points.
+ */
+export function needsPassword(err) {
+  return err?.status === 403;
+}
