@@ -20,9 +20,11 @@ var settingChoices = map[string][]string{
 	"rate_unit":   {"bits", "bytes"},
 	"unit_prefix": {"si", "iec"},
 	"theme":       {"system", "light", "dark"},
+
+	keyRecordContainers: {"on", "off"},
 }
 
-var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system"}
+var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system", RecordContainers: "on"}
 
 // loadMonitored returns the saved selection, or on first start the
 // default-route interface.
@@ -64,15 +66,23 @@ func (s *Service) Interfaces(ctx context.Context) ([]Interface, error) {
 		out = append(out, Interface{
 			Name: p.Name, Addresses: nonNil(p.Addresses), MAC: p.MAC, MTU: p.MTU,
 			Up: p.Up, Loopback: p.Loopback, Kind: p.Kind,
-			DefaultRoute: p.Name == def, Monitored: monitored[p.Name], Present: true,
+			DefaultRoute: p.Name == def, Monitored: monitored[p.Name], Recorded: monitored[p.Name], Present: true,
 		})
+	}
+	for _, c := range s.containerInterfaces(monitored) {
+		seen[c.Name] = true
+		out = append(out, c)
 	}
 	absent := append(known, s.MonitoredNames()...)
 	slices.Sort(absent)
 	for _, name := range slices.Compact(absent) {
 		if !seen[name] {
-			out = append(out, Interface{Name: name, Addresses: []string{}, Monitored: monitored[name]})
+			out = append(out, absentInterface(name, monitored[name]))
 		}
+	}
+	aliases := s.aliasMap()
+	for i := range out {
+		out[i].Alias = aliases[out[i].Name]
 	}
 	return out, nil
 }
@@ -129,7 +139,7 @@ func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (M
 		return MonitoredList{}, err
 	}
 	s.monitored = clean
-	s.poller.SetMonitored(clean)
+	s.applyPolledLocked()
 	s.mu.Unlock()
 	// What the interfaces left out counted is written with their
 	// checkpoints, which are then dropped: ticked again later, an
@@ -162,6 +172,9 @@ func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
 	for _, p := range present {
 		valid[p.Name] = true
 	}
+	for _, n := range s.containerNames() {
+		valid[n] = true
+	}
 	for _, n := range known {
 		valid[n] = true
 	}
@@ -171,7 +184,8 @@ func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
 // Settings returns the display settings.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	out := defaultSettings
-	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme} {
+	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme,
+		keyRecordContainers: &out.RecordContainers} {
 		v, ok, err := s.store.Setting(ctx, key)
 		if err != nil {
 			return Settings{}, err
@@ -192,18 +206,21 @@ func (s *Service) UpdateSettings(ctx context.Context, patch map[string]string) (
 	if err := s.store.SetSettings(ctx, patch); err != nil {
 		return Settings{}, err
 	}
+	if v, ok := patch[keyRecordContainers]; ok {
+		s.setRecordContainers(v == "on")
+	}
 	return s.Settings(ctx)
 }
 
 // ValidateSettings checks a settings patch.
 func ValidateSettings(patch map[string]string) error {
 	if len(patch) == 0 {
-		return badRequest("no settings given; known keys: rate_unit, unit_prefix, theme")
+		return badRequest("no settings given; known keys: rate_unit, unit_prefix, theme, record_containers")
 	}
 	for k, v := range patch {
 		choices, ok := settingChoices[k]
 		if !ok {
-			return badRequest("unknown setting %q; known keys: rate_unit, unit_prefix, theme", k)
+			return badRequest("unknown setting %q; known keys: rate_unit, unit_prefix, theme, record_containers", k)
 		}
 		if !slices.Contains(choices, v) {
 			return badRequest("%s: %q is not one of %v", k, v, choices)

@@ -32,6 +32,9 @@ type Service struct {
 	bootID string
 	recs   []storage.Record // record's buffer; only the poll job uses it
 
+	containers *collector.Containers // the host's counters plus containers'
+	aliasesMu  sync.Mutex            // held by SetAliases: one change at a time
+
 	warnings []string // fixed at start
 
 	mu        sync.Mutex // guards the fields below
@@ -39,6 +42,11 @@ type Service struct {
 	lastFlush time.Time
 	flushErr  error
 	events    []string // things health should tell until restart
+
+	recordContainers bool              // the setting "record every container"
+	skipRaw          map[string]bool   // recorded, not monitored (see skipRawSet)
+	aliases          map[string]string // replaced whole on change, never modified
+	scanErr          string            // why the last container scan failed
 
 	closeOnce sync.Once
 	closeErr  error
@@ -78,8 +86,12 @@ func (s *Service) start(ctx context.Context) error {
 		return err
 	}
 	s.monitored = monitored
-	s.poller = collector.NewPoller(collector.NewSource(s.paths), s.record)
-	s.poller.SetMonitored(monitored)
+	if err := s.loadContainerSettings(ctx); err != nil {
+		return err
+	}
+	s.containers = collector.NewContainers(collector.NewSource(s.paths), s.paths, s.cfg.containerMetadata())
+	s.poller = collector.NewPoller(s.containers, s.record)
+	s.scanContainers(ctx)
 	if err := s.resume(ctx); err != nil {
 		return err
 	}
@@ -95,6 +107,7 @@ func (s *Service) start(ctx context.Context) error {
 		{"poll", s.cfg.Interval, collector.MidSlot, s.poller.Poll},
 		{"flush", s.cfg.FlushInterval, collector.AfterInterval, func(ctx context.Context) { s.flush(ctx) }},
 		{"retention", time.Hour, collector.Now, s.prune},
+		{"containers", containerScanInterval, collector.AfterInterval, s.scanContainers},
 	}
 	// The first reading is taken now, as the baseline; the schedule then
 	// polls mid-slot.
@@ -141,6 +154,7 @@ func (s *Service) resume(ctx context.Context) error {
 func (s *Service) record(ctx context.Context, sample collector.Sample) {
 	live := LiveSample{T: sample.Time.UnixMilli(), Interfaces: make([]LiveRate, 0, len(sample.Deltas))}
 	recs := s.recs[:0]
+	skipRaw := s.skipRawSet()
 	for _, d := range sample.Deltas {
 		rxRate, txRate := roundRate(d.RxRate()), roundRate(d.TxRate())
 		live.Interfaces = append(live.Interfaces, LiveRate{
@@ -151,7 +165,7 @@ func (s *Service) record(ctx context.Context, sample collector.Sample) {
 			Interface: d.Name, Time: sample.Time,
 			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
 			RxPeak: rxRate, TxPeak: txRate,
-			Counters: toStoreCounters(d.Current), BootID: s.bootID,
+			Counters: toStoreCounters(d.Current), BootID: s.bootID, SkipRaw: skipRaw[d.Name],
 		}
 		if d.Elapsed > 2*s.cfg.Interval {
 			recs = append(recs, spreadGap(rec, d.Elapsed)...)

@@ -143,7 +143,7 @@ func (t *tray) follow() {
 				settings, today = t.refresh(now, settings, today)
 				refreshed = now
 			}
-			t.apply(buildTrayView(trayIfaces(t.sh.svc.MonitoredNames(), s, today), true, settings))
+			t.apply(buildTrayView(trayIfaces(t.sh.svc.MonitoredNames(), t.sh.svc.aliasMap(), s, today), true, settings))
 		}
 	}
 }

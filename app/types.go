@@ -15,6 +15,11 @@ type Interface struct {
 	DefaultRoute bool     `json:"default_route"`
 	Monitored    bool     `json:"monitored"`
 	Present      bool     `json:"present"`
+	// Recorded: its traffic is stored (monitored, or a container recorded
+	// by the setting "record every container").
+	Recorded  bool           `json:"recorded"`
+	Alias     string         `json:"alias"`
+	Container *ContainerInfo `json:"container,omitempty"`
 }
 
 // MonitoredList is the body of GET and POST /api/config/monitored_interfaces.
@@ -80,6 +85,8 @@ type Settings struct {
 	RateUnit   string `json:"rate_unit"`
 	UnitPrefix string `json:"unit_prefix"`
 	Theme      string `json:"theme"`
+	// RecordContainers is "on" or "off": record every container found.
+	RecordContainers string `json:"record_containers"`
 }
 
 // Health reports whether polling and recording work.
