@@ -49,6 +49,8 @@ function desktopBackend(win, d) {
     traffic: (q) => call('Traffic', q),
     settings: () => call('Settings'),
     updateSettings: (patch) => call('UpdateSettings', patch),
+    aliases: () => call('Aliases'),
+    setAliases: (patch) => call('SetAliases', patch),
     health: () => call('Health'),
     // Tells the desktop shell the first chart is on screen (its tests wait
     // for this); older shells without the binding are fine.
@@ -127,6 +129,8 @@ function browserBackend(win) {
     traffic: (q) => request(`api/traffic?${trafficParams(q)}`),
     settings: () => request('api/config/settings'),
     updateSettings: (patch) => post('api/config/settings', patch),
+    aliases: () => request('api/config/aliases'),
+    setAliases: (patch) => post('api/config/aliases', { aliases: patch }),
     // An unhealthy server answers 503 with the same body, which the UI shows.
     health: () => request('api/health', {}, { acceptStatus: [503] }),
     reportReady: () => Promise.resolve(),
