@@ -27,10 +27,10 @@ type Config struct {
 	// runtimes' metadata folders, read for containers' names only.
 	DockerContainers string
 	PodmanContainers string
-	StartHidden   bool
-	Healthcheck   bool
-	ShowVersion   bool
-	Version       string
+	StartHidden      bool
+	Healthcheck      bool
+	ShowVersion      bool
+	Version          string
 }
 
 // Limits of the command line values.

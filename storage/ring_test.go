@@ -388,7 +388,7 @@ func TestSkipRawCountsInOtherTiers(t *testing.T) {
 	}
 	for _, table := range []string{"traffic_1m", "traffic_15m", "traffic_1h"} {
 		var rx, tx int64
-		if err := s.r.QueryRow("SELECT sum(rx), sum(tx) FROM " + table).Scan(&rx, &tx); err != nil {
+		if err := s.r.QueryRow("SELECT sum(rx), sum(tx) FROM "+table).Scan(&rx, &tx); err != nil {
 			t.Fatal(err)
 		}
 		if rx != 11 || tx != 3 {
