@@ -23,14 +23,15 @@ type Config struct {
 	FlushInterval time.Duration
 	Password      string
 	HostProc      string
+	StartHidden   bool
+	Healthcheck   bool
+	ShowVersion   bool
+	Version       string
+
 	// DockerContainers and PodmanContainers are read-only mounts of the
 	// runtimes' metadata folders, read for containers' names only.
 	DockerContainers string
 	PodmanContainers string
-	StartHidden      bool
-	Healthcheck      bool
-	ShowVersion      bool
-	Version          string
 }
 
 // Limits of the command line values.
