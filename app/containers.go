@@ -51,25 +51,27 @@ func (s *Service) scanContainers(ctx context.Context) {
 // container is recorded, each container interface present. s.mu is held.
 func (s *Service) applyPolledLocked() {
 	names := slices.Clone(s.monitored)
-	skip := map[string]bool{}
+	only := map[string]bool{}
 	if s.recordContainers {
 		for _, n := range s.containerNames() {
 			if !slices.Contains(s.monitored, n) {
 				names = append(names, n)
-				skip[n] = true
+				only[n] = true
 			}
 		}
 	}
 	s.poller.SetMonitored(names)
-	s.skipRaw = skip
+	s.recordedOnly = only
 }
 
-// skipRawSet returns the recorded names that are not monitored: they skip
-// the 1-second ring (storage.Record.SkipRaw). The map is never modified.
-func (s *Service) skipRawSet() map[string]bool {
+// recordedOnlySet returns the names recorded without being monitored
+// (containers, by "record every container"): stored from one-minute
+// detail up (storage.Record.SkipRaw), not in the live view, which shows
+// the monitored interfaces. The map is never modified.
+func (s *Service) recordedOnlySet() map[string]bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.skipRaw
+	return s.recordedOnly
 }
 
 // containerNames lists the interfaces inside the containers found.

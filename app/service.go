@@ -44,7 +44,7 @@ type Service struct {
 	events    []string // things health should tell until restart
 
 	recordContainers bool              // the setting "record every container"
-	skipRaw          map[string]bool   // recorded, not monitored (see skipRawSet)
+	recordedOnly     map[string]bool   // recorded, not monitored (see recordedOnlySet)
 	aliases          map[string]string // replaced whole on change, never modified
 	scanErr          string            // why the last container scan failed
 
@@ -154,18 +154,20 @@ func (s *Service) resume(ctx context.Context) error {
 func (s *Service) record(ctx context.Context, sample collector.Sample) {
 	live := LiveSample{T: sample.Time.UnixMilli(), Interfaces: make([]LiveRate, 0, len(sample.Deltas))}
 	recs := s.recs[:0]
-	skipRaw := s.skipRawSet()
+	recordedOnly := s.recordedOnlySet()
 	for _, d := range sample.Deltas {
 		rxRate, txRate := roundRate(d.RxRate()), roundRate(d.TxRate())
-		live.Interfaces = append(live.Interfaces, LiveRate{
-			Interface: d.Name, RxBps: int64(rxRate), TxBps: int64(txRate),
-			RxBytes: int64(d.RxBytes), TxBytes: int64(d.TxBytes),
-		})
+		if !recordedOnly[d.Name] { // recorded but not monitored: not in the live view
+			live.Interfaces = append(live.Interfaces, LiveRate{
+				Interface: d.Name, RxBps: int64(rxRate), TxBps: int64(txRate),
+				RxBytes: int64(d.RxBytes), TxBytes: int64(d.TxBytes),
+			})
+		}
 		rec := storage.Record{
 			Interface: d.Name, Time: sample.Time,
 			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
 			RxPeak: rxRate, TxPeak: txRate,
-			Counters: toStoreCounters(d.Current), BootID: s.bootID, SkipRaw: skipRaw[d.Name],
+			Counters: toStoreCounters(d.Current), BootID: s.bootID, SkipRaw: recordedOnly[d.Name],
 		}
 		if d.Elapsed > 2*s.cfg.Interval {
 			recs = append(recs, spreadGap(rec, d.Elapsed)...)

@@ -183,7 +183,7 @@ export function trafficParams({ window, group, end, interfaces, tz }) {
   return p.toString();
 }
 
-const REQUESTS = ['interfaces', 'monitored', 'setMonitored', 'traffic', 'settings', 'updateSettings', 'health'];
+const REQUESTS = ['interfaces', 'monitored', 'setMonitored', 'traffic', 'settings', 'updateSettings', 'aliases', 'setAliases', 'health'];
 
 /**
  * createTransport picks the backend for a window object: the Wails bindings
