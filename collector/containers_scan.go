@@ -3,6 +3,7 @@
 package collector
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -143,10 +144,7 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 		// The oldest process stays while the namespace lives: it names
 		// the entry and its life.
 		rep := slices.MinFunc(ms, func(a, b member) int {
-			if a.start != b.start {
-				return cmpUint(a.start, b.start)
-			}
-			return a.pid - b.pid
+			return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.pid, b.pid))
 		})
 		path := filepath.Join(p.Proc, strconv.Itoa(rep.pid), "net", "dev")
 		data, err := os.ReadFile(path)
@@ -169,7 +167,7 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 	for i := range nets {
 		nets[i].Container = ctrs[i]
 	}
-	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmpString(a.ID, b.ID) })
+	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmp.Compare(a.ID, b.ID) })
 	// Two namespaces under one name (a runtime's name reused across
 	// runtimes) would mix their counters: later ones keep the short id.
 	used := map[string]bool{}
@@ -179,18 +177,8 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 		}
 		used[nets[i].Name] = true
 	}
-	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmp.Compare(a.Name, b.Name) })
 	return nets, nil
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // netDevInode returns the inode of a procfs net/dev file. procfs creates
