@@ -18,7 +18,7 @@ const keyRecordContainers = "record_containers"
 // walk reads every process's cgroup (about 6 µs each), so it is not done
 // per poll; a container started in between is counted from zero when found
 // (collector.Poller.Expect), so nothing of its traffic is lost.
-const containerScanInterval = 15 * time.Second
+const containerScanInterval = 30 * time.Second
 
 // ContainerInfo names the container an interface lives in.
 type ContainerInfo struct {

@@ -29,9 +29,9 @@ type ContainerNetwork struct {
 	// from zero. It is the Index of the entry's counters.
 	Incarnation int
 
-	pid  int    // the process whose procfs net/dev is read
-	ino  uint64 // inode of that file: procfs gives each namespace its own
-	path string // <proc>/<pid>/net/dev
+	pid int    // the process whose procfs net/dev is read
+	ino uint64 // inode of that file: procfs gives each namespace its own
+	dir string // <proc>/<pid>/net
 }
 
 // EntryName is the name under which an interface inside a container is

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,22 +28,25 @@ type Containers struct {
 	paths Paths
 	meta  ContainerMetadata
 
-	mu      sync.Mutex // guards nets and seen
+	mu      sync.Mutex // guards nets, seen and gen
 	nets    []ContainerNetwork
 	seen    map[int]bool // incarnations found so far
 	scanned bool
+	gen     uint64 // counts the scans
 
 	// Read's state, owned by the poll job.
-	out   []Counters
-	buf   []byte
-	name  []byte
-	names map[string]string
+	out     []Counters
+	buf     []byte
+	name    []byte
+	names   map[string]string
+	readGen uint64         // the scan dirs follows
+	dirs    map[string]int // <proc>/<pid>/net of each namespace: its open directory, -1 when it cannot be opened
 }
 
 // NewContainers returns a Source that adds the container namespaces found
 // by Scan to the counters of host.
 func NewContainers(host Source, p Paths, meta ContainerMetadata) *Containers {
-	return &Containers{host: host, paths: p, meta: meta, seen: map[int]bool{}, names: map[string]string{}}
+	return &Containers{host: host, paths: p, meta: meta, seen: map[int]bool{}, names: map[string]string{}, dirs: map[string]int{}}
 }
 
 // Networks returns the container namespaces the last Scan found.
@@ -76,6 +80,7 @@ func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
 		c.seen[n.Incarnation] = true
 	}
 	c.nets, c.scanned = nets, true
+	c.gen++
 	return born, nil
 }
 
@@ -98,6 +103,7 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 		c     Container
 	}
 	byNS := map[uint64][]member{}
+	var buf []byte // one per scan: reads of the poll job use their own
 	for {
 		ents, err := d.Readdirnames(256)
 		for _, e := range ents {
@@ -106,11 +112,11 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 				continue
 			}
 			dir := filepath.Join(p.Proc, e)
-			cg, rerr := os.ReadFile(filepath.Join(dir, "cgroup"))
-			if rerr != nil {
+			var rerr error
+			if buf, rerr = readProcFile(filepath.Join(dir, "cgroup"), buf); rerr != nil {
 				continue // exited meanwhile, or hidden
 			}
-			ctr, ok := ParseCgroup(cg)
+			ctr, ok := ParseCgroup(buf)
 			if !ok {
 				continue
 			}
@@ -118,11 +124,10 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 			if serr != nil || ino == hostIno {
 				continue
 			}
-			stat, rerr := os.ReadFile(filepath.Join(dir, "stat"))
-			if rerr != nil {
+			if buf, rerr = readProcFile(filepath.Join(dir, "stat"), buf); rerr != nil {
 				continue
 			}
-			start, ok := parseStartTime(stat)
+			start, ok := parseStartTime(buf)
 			if !ok {
 				continue
 			}
@@ -146,8 +151,8 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 		rep := slices.MinFunc(ms, func(a, b member) int {
 			return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.pid, b.pid))
 		})
-		path := filepath.Join(p.Proc, strconv.Itoa(rep.pid), "net", "dev")
-		data, err := os.ReadFile(path)
+		dir := filepath.Join(p.Proc, strconv.Itoa(rep.pid), "net")
+		data, err := os.ReadFile(filepath.Join(dir, "dev"))
 		if err != nil {
 			continue
 		}
@@ -156,7 +161,7 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 			continue // only a loopback: nothing that leaves the container
 		}
 		n := ContainerNetwork{Incarnation: incarnation(ino, rep.pid, rep.start),
-			pid: rep.pid, ino: ino, path: path}
+			pid: rep.pid, ino: ino, dir: dir}
 		for _, c := range cs {
 			n.Interfaces = append(n.Interfaces, c.Name)
 		}
@@ -203,8 +208,12 @@ func (c *Containers) Read(ctx context.Context, keep func(string) bool) ([]Counte
 		return nil, err
 	}
 	c.mu.Lock()
-	nets := c.nets
+	nets, gen := c.nets, c.gen
 	c.mu.Unlock()
+	if gen != c.readGen {
+		c.openDirs(nets)
+		c.readGen = gen
+	}
 	if len(nets) == 0 {
 		return host, nil
 	}
@@ -240,22 +249,98 @@ func (c *Containers) Read(ctx context.Context, keep func(string) bool) ([]Counte
 	return out, nil
 }
 
-// readNet reads a namespace's net/dev into c.buf, checking the file opened
-// is still that namespace's: a pid can be reused after its process ended.
-func (c *Containers) readNet(n *ContainerNetwork) bool {
-	fd, err := unix.Open(n.path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+// openDirs keeps the net/ directory of each namespace's process open, so
+// a poll opens "dev" in it without walking /proc/<pid>/net each time. An
+// open directory holds neither the process nor its namespace: once the
+// process ends, opening "dev" in it fails, and a new process under the
+// same pid is not reached through it.
+func (c *Containers) openDirs(nets []ContainerNetwork) {
+	keep := make(map[string]bool, len(nets))
+	for _, n := range nets {
+		keep[n.dir] = true
+		if _, ok := c.dirs[n.dir]; !ok {
+			fd, err := unix.Open(n.dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				fd = -1
+			}
+			c.dirs[n.dir] = fd
+		}
+	}
+	for dir, fd := range c.dirs {
+		if !keep[dir] {
+			if fd >= 0 {
+				unix.Close(fd)
+			}
+			delete(c.dirs, dir)
+		}
+	}
+}
+
+// readProcFile reads a small procfs file into buf. The scan reads two
+// files of every process, so it spares the extra stat and read of
+// os.ReadFile (see preadShort).
+func readProcFile(path string, buf []byte) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
+		return buf[:0], err
+	}
+	defer unix.Close(fd)
+	return preadShort(fd, buf)
+}
+
+// devName is "dev", NUL-terminated for openat.
+var devName = [...]byte{'d', 'e', 'v', 0}
+
+// readNet reads a namespace's net/dev into c.buf, checking that the file
+// is still that namespace's (its process could have moved to another).
+func (c *Containers) readNet(n *ContainerNetwork) bool {
+	dir, ok := c.dirs[n.dir]
+	if !ok || dir < 0 {
 		return false
 	}
-	// The descriptor holds the namespace alive: it is closed at once, so
-	// a stopped container's namespace is not kept by Net-Pulse.
-	defer unix.Close(fd)
+	r, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(dir), uintptr(unsafe.Pointer(&devName[0])), unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
+	if errno != 0 {
+		return false
+	}
+	fd := int(r)
+	// The file holds the namespace alive: it is closed at once, so a
+	// stopped container's namespace is not kept by Net-Pulse.
+	defer unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil || st.Ino != n.ino {
 		return false
 	}
-	c.buf, err = preadAll(fd, c.buf)
+	var err error
+	c.buf, err = preadShort(fd, c.buf)
 	return err == nil
+}
+
+// seqChunk is the least a procfs read returns when more follows: seq_file
+// fills its page-sized buffer up to the last line that fits (lines of
+// net/dev are about 120 bytes) before it returns.
+const seqChunk = 4096 - 512
+
+// preadShort reads a procfs file that is usually shorter than a page. A
+// container's net/dev (lo and an interface or two) fits in one read, and
+// a read at a later offset would make the kernel generate it all again to
+// find the place: a first read shorter than seqChunk is the whole file.
+func preadShort(fd int, buf []byte) ([]byte, error) {
+	if cap(buf) < 2*4096 {
+		buf = make([]byte, 0, 2*4096)
+	}
+	buf = buf[:cap(buf)]
+	for {
+		n, _, errno := unix.RawSyscall6(unix.SYS_PREAD64, uintptr(fd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0, 0)
+		switch {
+		case errno == unix.EINTR:
+			continue
+		case errno != 0:
+			return buf[:0], errno
+		case int(n) < seqChunk:
+			return buf[:n], nil
+		}
+		return preadAll(fd, buf[:0])
+	}
 }
 
 // entry interns "<container>/<iface>", so that a poll allocates no names.

@@ -2,7 +2,7 @@
 # namespace, a veth pair, a process and a cgroup named like Docker's (cgroup
 # v2, and v1 where a v1 hierarchy is mounted), read by a freshly built netpulse
 # running as nobody with no capabilities (setpriv). Needs root; about a
-# minute, mostly waiting for the 15-second container scan.
+# minute and a half, mostly waiting for the 30-second container scan.
 #
 #   make container-test
 

@@ -177,17 +177,17 @@ func entries(t *testing.T, s *harness.Server) map[string]entry {
 	return out
 }
 
-// waitEntry waits (the scan runs every 15 s) until ok holds for the entry.
+// waitEntry waits (the scan runs every 30 s) until ok holds for the entry.
 func waitEntry(t *testing.T, s *harness.Server, name, what string, ok func(entry) bool) {
 	t.Helper()
-	deadline := time.Now().Add(40 * time.Second)
+	deadline := time.Now().Add(70 * time.Second)
 	for {
 		e := entries(t, s)[name]
 		if ok(e) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: waited 40s for it to be %s; last %+v", name, what, e)
+			t.Fatalf("%s: waited 70s for it to be %s; last %+v", name, what, e)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
