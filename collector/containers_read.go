@@ -12,8 +12,8 @@ import (
 
 // Read reads the host's counters, then those of each container namespace
 // with an interface that keep selects, named "<container>/<interface>".
-// A namespace that cannot be read (its process ended; another process got
-// its pid) is left out of this reading: a stopped container's series ends.
+// A namespace that cannot be read (its process ended, or moved to another
+// namespace) is left out of this reading: a stopped container's series ends.
 func (c *Containers) Read(ctx context.Context, keep func(string) bool) ([]Counters, error) {
 	host, err := c.host.Read(ctx, keep)
 	if err != nil {
