@@ -29,7 +29,7 @@ deps:
 frontend-e2e: build
 
 ## test: everything CI runs
-test: deps vet go-test metrics-test opendata-test plans-e2e frontend-test build frontend-e2e desktop-test desktop-windows docker-test reliability-test cross release-test actionlint
+test: deps vet go-test metrics-test opendata-test plans-e2e container-test frontend-test build frontend-e2e desktop-test desktop-windows docker-test reliability-test cross release-test actionlint
 	@echo "all test suites passed"
 
 vet:
@@ -42,7 +42,7 @@ vet:
 ## root. The fault, security, load, desktop, metrics, opendata and plans
 ## suites have targets of their own.
 go-test:
-	NETPULSE_SYSTEM_TESTS=1 $(GO) test -race -count=1 $$($(GO) list ./... | grep -vE '/test/(reliability|security|load|desktop|metrics|opendata|plans)($$|/)')
+	NETPULSE_SYSTEM_TESTS=1 $(GO) test -race -count=1 $$($(GO) list ./... | grep -vE '/test/(reliability|security|load|desktop|metrics|opendata|plans|containers)($$|/)')
 
 ## cross: the headless binary for every release platform
 CROSS := linux/amd64 linux/arm64 linux/arm/7 darwin/arm64 darwin/amd64 windows/amd64

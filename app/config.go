@@ -31,6 +31,11 @@ type Config struct {
 	// RateAlertBps bytes per second for RateAlertFor (0: none).
 	RateAlertBps int64
 	RateAlertFor time.Duration
+
+	// DockerContainers and PodmanContainers are read-only mounts of the
+	// runtimes' metadata folders, read for containers' names only.
+	DockerContainers string
+	PodmanContainers string
 }
 
 // Limits of the command line values.
@@ -54,6 +59,9 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		DataDir:  getenv("NETPULSE_DATA_DIR"),
 		Password: getenv("NETPULSE_PASSWORD"),
 		HostProc: getenv("NETPULSE_HOST_PROC"),
+
+		DockerContainers: getenv("NETPULSE_DOCKER_CONTAINERS"),
+		PodmanContainers: getenv("NETPULSE_PODMAN_CONTAINERS"),
 	}
 	var err error
 	if cfg.Headless, err = envBool(getenv, "NETPULSE_HEADLESS"); err != nil {
@@ -71,6 +79,8 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data folder holding netpulse.db (env NETPULSE_DATA_DIR; default: the OS's per-user data folder)")
 	fs.StringVar(&interval, "interval", interval, "poll interval, 1s..60s (env NETPULSE_INTERVAL)")
 	fs.StringVar(&flush, "flush-interval", flush, "how often samples are written to disk, 1s..1h (env NETPULSE_FLUSH_INTERVAL)")
+	fs.StringVar(&cfg.DockerContainers, "docker-containers", cfg.DockerContainers, "read-only Docker metadata folder (/var/lib/docker/containers) for containers' names (env NETPULSE_DOCKER_CONTAINERS)")
+	fs.StringVar(&cfg.PodmanContainers, "podman-containers", cfg.PodmanContainers, "read-only folder of podman's containers.json for containers' names (env NETPULSE_PODMAN_CONTAINERS)")
 	fs.BoolVar(&cfg.StartHidden, "hidden", cfg.StartHidden, "desktop: start with the window hidden in the tray (env NETPULSE_HIDDEN)")
 	fs.BoolVar(&cfg.Healthcheck, "healthcheck", false, "ask the running server's /api/health; exit 0 when healthy, else 1")
 	fs.BoolVar(&cfg.ShowVersion, "version", false, "print the version and exit")

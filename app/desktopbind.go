@@ -56,6 +56,18 @@ func (d *Desktop) Traffic(req TrafficRequest) (Traffic, error) {
 	})
 }
 
+// Aliases is GET /api/config/aliases.
+func (d *Desktop) Aliases() (AliasList, error) {
+	return answer(d, "Aliases", d.svc.Aliases)
+}
+
+// SetAliases is POST /api/config/aliases.
+func (d *Desktop) SetAliases(aliases map[string]string) (AliasList, error) {
+	return answer(d, "SetAliases", func(ctx context.Context) (AliasList, error) {
+		return d.svc.SetAliases(ctx, aliases)
+	})
+}
+
 // Settings is GET /api/config/settings.
 func (d *Desktop) Settings() (Settings, error) {
 	return answer(d, "Settings", d.svc.Settings)

@@ -24,11 +24,12 @@ var settingChoices = map[string][]string{
 	"language": {"auto", "en", "de", "zh"},
 	// The desktop app's OS notifications for alerts.
 	"desktop_notifications": {"on", "off"},
+	keyRecordContainers:     {"on", "off"},
 }
 
-const knownSettings = "rate_unit, unit_prefix, theme, language, desktop_notifications"
+const knownSettings = "rate_unit, unit_prefix, theme, language, desktop_notifications, " + keyRecordContainers
 
-var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system", Language: "auto", DesktopNotifications: "on"}
+var defaultSettings = Settings{RateUnit: "bits", UnitPrefix: "si", Theme: "system", Language: "auto", DesktopNotifications: "on", RecordContainers: "on"}
 
 // loadMonitored returns the saved selection, or on first start the
 // default-route interface.
@@ -70,15 +71,23 @@ func (s *Service) Interfaces(ctx context.Context) ([]Interface, error) {
 		out = append(out, Interface{
 			Name: p.Name, Addresses: nonNil(p.Addresses), MAC: p.MAC, MTU: p.MTU,
 			Up: p.Up, Loopback: p.Loopback, Kind: p.Kind,
-			DefaultRoute: p.Name == def, Monitored: monitored[p.Name], Present: true,
+			DefaultRoute: p.Name == def, Monitored: monitored[p.Name], Recorded: monitored[p.Name], Present: true,
 		})
+	}
+	for _, c := range s.containerInterfaces(monitored) {
+		seen[c.Name] = true
+		out = append(out, c)
 	}
 	absent := append(known, s.MonitoredNames()...)
 	slices.Sort(absent)
 	for _, name := range slices.Compact(absent) {
 		if !seen[name] {
-			out = append(out, Interface{Name: name, Addresses: []string{}, Monitored: monitored[name]})
+			out = append(out, absentInterface(name, monitored[name]))
 		}
+	}
+	aliases := s.aliasMap()
+	for i := range out {
+		out[i].Alias = aliases[out[i].Name]
 	}
 	return out, nil
 }
@@ -135,7 +144,7 @@ func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (M
 		return MonitoredList{}, err
 	}
 	s.monitored = clean
-	s.poller.SetMonitored(clean)
+	s.applyPolledLocked()
 	s.mu.Unlock()
 	// What the interfaces left out counted is written with their
 	// checkpoints, which are then dropped: ticked again later, an
@@ -168,6 +177,9 @@ func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
 	for _, p := range present {
 		valid[p.Name] = true
 	}
+	for _, n := range s.containerNames() {
+		valid[n] = true
+	}
 	for _, n := range known {
 		valid[n] = true
 	}
@@ -178,7 +190,7 @@ func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	out := defaultSettings
 	for key, dst := range map[string]*string{"rate_unit": &out.RateUnit, "unit_prefix": &out.UnitPrefix, "theme": &out.Theme,
-		"language": &out.Language, "desktop_notifications": &out.DesktopNotifications} {
+		"language": &out.Language, "desktop_notifications": &out.DesktopNotifications, keyRecordContainers: &out.RecordContainers} {
 		v, ok, err := s.store.Setting(ctx, key)
 		if err != nil {
 			return Settings{}, err
@@ -198,6 +210,9 @@ func (s *Service) UpdateSettings(ctx context.Context, patch map[string]string) (
 	}
 	if err := s.store.SetSettings(ctx, patch); err != nil {
 		return Settings{}, err
+	}
+	if v, ok := patch[keyRecordContainers]; ok {
+		s.setRecordContainers(v == "on")
 	}
 	return s.Settings(ctx)
 }

@@ -35,6 +35,9 @@ type Service struct {
 	plans  *planCache       // see plans.go
 	alerts *alerter         // see alerts.go
 
+	containers *collector.Containers // the host's counters plus containers'
+	aliasesMu  sync.Mutex            // held by SetAliases: one change at a time
+
 	warnings []string // fixed at start
 
 	mu        sync.Mutex // guards the fields below
@@ -42,6 +45,11 @@ type Service struct {
 	lastFlush time.Time
 	flushErr  error
 	events    []string // things health should tell until restart
+
+	recordContainers bool              // the setting "record every container"
+	recordedOnly     map[string]bool   // recorded, not monitored (see recordedOnlySet)
+	aliases          map[string]string // replaced whole on change, never modified
+	scanErr          string            // why the last container scan failed
 
 	closeOnce sync.Once
 	closeErr  error
@@ -83,8 +91,12 @@ func (s *Service) start(ctx context.Context) error {
 		return err
 	}
 	s.monitored = monitored
-	s.poller = collector.NewPoller(collector.NewSource(s.paths), s.record)
-	s.poller.SetMonitored(monitored)
+	if err := s.loadContainerSettings(ctx); err != nil {
+		return err
+	}
+	s.containers = collector.NewContainers(collector.NewSource(s.paths), s.paths, s.cfg.containerMetadata())
+	s.poller = collector.NewPoller(s.containers, s.record)
+	s.scanContainers(ctx)
 	if err := s.resume(ctx); err != nil {
 		return err
 	}
@@ -100,6 +112,7 @@ func (s *Service) start(ctx context.Context) error {
 		{"poll", s.cfg.Interval, collector.MidSlot, s.stats.timedPoll(s.poller)},
 		{"flush", s.cfg.FlushInterval, collector.AfterInterval, s.stats.timedFlush(s.flush)},
 		{"retention", time.Hour, collector.Now, s.prune},
+		{"containers", containerScanInterval, collector.AfterInterval, s.scanContainers},
 	}
 	// The first reading is taken now, as the baseline; the schedule then
 	// polls mid-slot.
@@ -147,18 +160,21 @@ func (s *Service) resume(ctx context.Context) error {
 func (s *Service) record(ctx context.Context, sample collector.Sample) {
 	live := LiveSample{T: sample.Time.UnixMilli(), Interfaces: make([]LiveRate, 0, len(sample.Deltas))}
 	recs := s.recs[:0]
+	recordedOnly := s.recordedOnlySet()
 	for _, d := range sample.Deltas {
 		rxRate, txRate := roundRate(d.RxRate()), roundRate(d.TxRate())
-		live.Interfaces = append(live.Interfaces, LiveRate{
-			Interface: d.Name, RxBps: int64(rxRate), TxBps: int64(txRate),
-			RxBytes: int64(d.RxBytes), TxBytes: int64(d.TxBytes),
-		})
+		if !recordedOnly[d.Name] { // recorded but not monitored: not in the live view
+			live.Interfaces = append(live.Interfaces, LiveRate{
+				Interface: d.Name, RxBps: int64(rxRate), TxBps: int64(txRate),
+				RxBytes: int64(d.RxBytes), TxBytes: int64(d.TxBytes),
+			})
+		}
 		rec := storage.Record{
 			Interface: d.Name, Time: sample.Time,
 			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
 			RxPeak: rxRate, TxPeak: txRate,
 			RxErrors: d.RxErrors, TxErrors: d.TxErrors, RxDrops: d.RxDrops, TxDrops: d.TxDrops,
-			Counters: toStoreCounters(d.Current), BootID: s.bootID,
+			Counters: toStoreCounters(d.Current), BootID: s.bootID, SkipRaw: recordedOnly[d.Name],
 		}
 		if d.Elapsed > 2*s.cfg.Interval {
 			recs = append(recs, spreadGap(rec, d.Elapsed)...)

@@ -167,7 +167,7 @@ func (t *tray) follow() {
 				plans = t.readPlans(plans)
 				read = now
 			}
-			t.apply(buildTrayView(trayIfaces(t.sh.svc.MonitoredNames(), s, today), true, settings, plans))
+			t.apply(buildTrayView(trayIfaces(t.sh.svc.MonitoredNames(), t.sh.svc.aliasMap(), s, today), true, settings, plans))
 		}
 	}
 }

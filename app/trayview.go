@@ -42,10 +42,10 @@ type trayIface struct {
 	TodayRx, TodayTx int64
 }
 
-// trayIfaces lists the monitored interfaces with their rates in sample and
-// today's totals. An interface the sample lacks (its first poll, or absent
-// now) shows zero rather than disappearing.
-func trayIfaces(monitored []string, sample LiveSample, today map[string][2]int64) []trayIface {
+// trayIfaces lists the monitored interfaces, by alias where they have one,
+// with their rates in sample and today's totals. An interface the sample
+// lacks (its first poll, or absent now) shows zero rather than disappearing.
+func trayIfaces(monitored []string, aliases map[string]string, sample LiveSample, today map[string][2]int64) []trayIface {
 	rates := make(map[string]LiveRate, len(sample.Interfaces))
 	for _, r := range sample.Interfaces {
 		rates[r.Interface] = r
@@ -53,7 +53,7 @@ func trayIfaces(monitored []string, sample LiveSample, today map[string][2]int64
 	out := make([]trayIface, 0, len(monitored))
 	for _, name := range monitored {
 		r, tot := rates[name], today[name]
-		out = append(out, trayIface{Name: name, RxBps: r.RxBps, TxBps: r.TxBps, TodayRx: tot[0], TodayTx: tot[1]})
+		out = append(out, trayIface{Name: displayName(name, aliases), RxBps: r.RxBps, TxBps: r.TxBps, TodayRx: tot[0], TodayTx: tot[1]})
 	}
 	return out
 }

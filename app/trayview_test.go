@@ -197,9 +197,10 @@ func TestTrayIfaces(t *testing.T) {
 		{Interface: "wlan0", RxBps: 30, TxBps: 40},
 	}}
 	today := map[string][2]int64{"eth0": {100, 200}}
-	got := trayIfaces([]string{"wlan0", "eth0", "usb0"}, sample, today)
+	aliases := map[string]string{"wlan0": "Wi-Fi", "jellyfin/eth0": "Media"}
+	got := trayIfaces([]string{"wlan0", "eth0", "usb0"}, aliases, sample, today)
 	want := []trayIface{
-		{Name: "wlan0", RxBps: 30, TxBps: 40},
+		{Name: "Wi-Fi", RxBps: 30, TxBps: 40}, // by its alias
 		{Name: "eth0", RxBps: 10, TxBps: 20, TodayRx: 100, TodayTx: 200},
 		{Name: "usb0"}, // monitored, not in this sample
 	}

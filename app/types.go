@@ -15,6 +15,11 @@ type Interface struct {
 	DefaultRoute bool     `json:"default_route"`
 	Monitored    bool     `json:"monitored"`
 	Present      bool     `json:"present"`
+	// Recorded: its traffic is stored (monitored, or a container recorded
+	// by the setting "record every container").
+	Recorded  bool           `json:"recorded"`
+	Alias     string         `json:"alias"`
+	Container *ContainerInfo `json:"container,omitempty"`
 }
 
 // MonitoredList is the body of GET and POST /api/config/monitored_interfaces.
@@ -109,6 +114,8 @@ type Settings struct {
 	// DesktopNotifications is "on" or "off": whether the desktop app shows
 	// alerts as OS notifications.
 	DesktopNotifications string `json:"desktop_notifications"`
+	// RecordContainers is "on" or "off": record every container found.
+	RecordContainers string `json:"record_containers"`
 }
 
 // Health reports whether polling and recording work.

@@ -152,6 +152,9 @@ func TestRingSlotKeepsNewestSecond(t *testing.T) {
 		{"within one flush the newest wins", [][]Record{
 			{{Interface: "eth0", Time: now.Add(ringSpan), RxBytes: 7}, {Interface: "eth0", Time: now, RxBytes: 5}},
 		}, map[int64]int64{now.Add(ringSpan).Unix(): 7}},
+		{"a record that skips the ring", [][]Record{
+			{{Interface: "eth0", Time: now, RxBytes: 5}, {Interface: "eth0", Time: now.Add(time.Second), RxBytes: 6, SkipRaw: true}},
+		}, map[int64]int64{now.Unix(): 5}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -369,4 +372,27 @@ func oldDatabase(t *testing.T, path string, version int) *sql.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// A record kept out of the ring still counts in every other tier.
+func TestSkipRawCountsInOtherTiers(t *testing.T) {
+	s := openTemp(t)
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	s.Add(Record{Interface: "web/eth0", Time: now, RxBytes: 5, TxBytes: 1, SkipRaw: true},
+		Record{Interface: "web/eth0", Time: now.Add(time.Second), RxBytes: 6, TxBytes: 2, SkipRaw: true})
+	if err := s.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := rawRows(t, s, "web/eth0"); len(got) != 0 {
+		t.Errorf("raw rows %v, want none", got)
+	}
+	for _, table := range []string{"traffic_1m", "traffic_15m", "traffic_1h"} {
+		var rx, tx int64
+		if err := s.r.QueryRow("SELECT sum(rx), sum(tx) FROM "+table).Scan(&rx, &tx); err != nil {
+			t.Fatal(err)
+		}
+		if rx != 11 || tx != 3 {
+			t.Errorf("%s: rx %d tx %d, want 11 and 3", table, rx, tx)
+		}
+	}
 }

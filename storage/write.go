@@ -42,6 +42,10 @@ type Record struct {
 	// an interface's count starts from: it becomes the checkpoint and adds
 	// nothing to any tier.
 	Baseline bool
+	// SkipRaw leaves the record out of the 1-second ring: a container
+	// recorded without being monitored is charted from minutes up, and
+	// costs no ring of its own (about 1.4 MB per interface).
+	SkipRaw bool
 }
 
 // maxPending bounds the unflushed buffer while the database cannot be
@@ -314,6 +318,9 @@ func (s *Storage) writeRing(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 	rows := map[bucketKey]*RawRow{}
 	var order []bucketKey
 	for _, r := range batch {
+		if r.SkipRaw {
+			continue
+		}
 		sec := r.Time.Unix()
 		k := bucketKey{t.rowStart(sec), r.Interface}
 		row, ok := rows[k]

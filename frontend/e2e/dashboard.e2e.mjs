@@ -10,7 +10,8 @@
 
 import { chromium } from 'playwright-core';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -207,6 +208,36 @@ const minStep = (data) => {
   return m;
 };
 
+// startContainer builds a container from parts in the pair's namespace: a
+// process there, moved into a cgroup named like Docker's on the cgroup v2
+// mount. The server finds it at start. false when no cgroup v2 is mounted.
+const CONTAINER_ID = randomBytes(32).toString('hex');
+let container = null;
+function startContainer() {
+  const line = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .find((l) => l.split(' - ')[1]?.startsWith('cgroup2 '));
+  if (!line) return false;
+  const parent = join(line.split(' ')[4], 'system.slice');
+  const madeParent = !existsSync(parent);
+  if (madeParent) mkdirSync(parent);
+  const dir = join(parent, `docker-${CONTAINER_ID}.scope`);
+  mkdirSync(dir);
+  const proc = spawn('ip', ['netns', 'exec', `${NET}-ns`, 'sleep', '600'], { stdio: 'ignore' });
+  container = { proc, dir, parent: madeParent ? parent : null };
+  writeFileSync(join(dir, 'cgroup.procs'), String(proc.pid));
+  return true;
+}
+
+async function stopContainer() {
+  if (!container) return;
+  const exited = new Promise((r) => container.proc.once('exit', r));
+  if (container.proc.exitCode === null) container.proc.kill('SIGKILL');
+  await exited;
+  rmdirSync(container.dir);
+  if (container.parent) rmdirSync(container.parent);
+}
+
 // ---------------------------------------------------------------- the run
 
 const results = [];
@@ -269,6 +300,7 @@ async function main() {
     log(up);
     hostIP = /host_ip=(\S+)/.exec(up)?.[1];
     netUp = true;
+    if (!startContainer()) log('     note: no cgroup v2 mounted: no container is built');
   });
 
   const port = await freePort();
@@ -657,6 +689,25 @@ async function main() {
     assert(await page.getByLabel('Dark').isChecked(), 'Dark chosen after restart');
   });
 
+  await test('containers are listed apart; an alias set in Settings shows on the chart key and the cards', async () => {
+    if (container) {
+      const entry = `${CONTAINER_ID.slice(0, 12)}/${NET}1`;
+      await page.getByRole('heading', { name: 'Containers' }).waitFor();
+      await page.getByRole('list', { name: 'Containers' }).locator(`input[value="${entry}"]`).waitFor();
+      await screenshot('settings-containers.png', { fullPage: true });
+    }
+    await page.getByLabel(`Name for ${HOST_IF}`).fill('Fibre e2e');
+    await page.getByRole('button', { name: 'Apply names' }).click();
+    await page.getByText('Names saved.').waitFor();
+    const a = await server.api('/api/config/aliases');
+    assert(a.aliases[HOST_IF] === 'Fibre e2e', `aliases on the server: ${JSON.stringify(a)}`);
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
+    await page.getByLabel('Each interface').check();
+    await page.getByRole('list', { name: 'Chart key' }).getByText('Fibre e2e').waitFor();
+    await page.getByRole('rowheader', { name: 'Fibre e2e' }).first().waitFor();
+    await page.getByLabel('All interfaces combined').check();
+  });
+
   await planTests({ test, assert, until, page, server, iface: HOST_IF, screenshot, beyondLoopback: () => new Server(port, join(tmp, 'data'), hostIP) });
 
   await test('no console errors or failed requests', async () => {
@@ -669,6 +720,7 @@ async function cleanup() {
   await context?.close().catch(() => {});
   if (traffic && traffic.exitCode === null) traffic.kill('SIGTERM');
   await server?.stop().catch(() => {});
+  await stopContainer().catch((e) => log('container:', e.message));
   if (netUp) await netlab('down', '-name', NET).catch((e) => log('netlab down:', e.message));
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -23,3 +23,21 @@ export function sameSet(a, b) {
   const sa = new Set(a);
   return sa.size === new Set(b).size && [...sa].every((x) => b.includes(x));
 }
+
+/** displayName is a name's alias, or the name when it has none. */
+export function displayName(name, aliases) {
+  const a = aliases?.[name];
+  return a ? a : name;
+}
+
+/**
+ * groupInterfaces splits the list into the host's interfaces and those
+ * inside containers (kind "container"), each sorted as sortInterfaces does.
+ */
+export function groupInterfaces(list) {
+  const isContainer = (i) => i.kind === 'container';
+  return {
+    host: sortInterfaces(list.filter((i) => !isContainer(i))),
+    containers: sortInterfaces(list.filter(isContainer)),
+  };
+}

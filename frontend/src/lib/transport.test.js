@@ -209,6 +209,17 @@ describe('browser transport', () => {
     expect(JSON.parse(fetch.mock.calls[1][1].body)).toEqual({ theme: 'dark' });
   });
 
+  it('gets and sets aliases', async () => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, { aliases: { eth0: 'Fibre' } })));
+    const t = createTransport({ fetch });
+    expect(await t.aliases()).toEqual({ aliases: { eth0: 'Fibre' } });
+    await t.setAliases({ eth0: 'Fibre', 'web/eth0': '' });
+    expect(fetch.mock.calls[0][0]).toBe('api/config/aliases');
+    expect(fetch.mock.calls[1][0]).toBe('api/config/aliases');
+    expect(fetch.mock.calls[1][1].method).toBe('POST');
+    expect(JSON.parse(fetch.mock.calls[1][1].body)).toEqual({ aliases: { eth0: 'Fibre', 'web/eth0': '' } });
+  });
+
   it('encodes traffic queries with repeated interfaces', async () => {
     const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, {})));
     await createTransport({ fetch }).traffic({ window: '7d', group: '1h', end: '2024-03-05T10:00:00+01:00', interfaces: ['eth0', 'wlan0'], tz: 'Europe/Berlin' });

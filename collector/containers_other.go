@@ -1,0 +1,27 @@
+//go:build !linux
+
+package collector
+
+import "context"
+
+// Containers finds no containers outside Linux: the per-namespace counters
+// it reads are Linux procfs files. It passes the host's counters through.
+type Containers struct {
+	host Source
+}
+
+// NewContainers returns host's counters as a Source.
+func NewContainers(host Source, _ Paths, _ ContainerMetadata) *Containers {
+	return &Containers{host: host}
+}
+
+// Networks returns none.
+func (c *Containers) Networks() []ContainerNetwork { return nil }
+
+// Scan finds none.
+func (c *Containers) Scan(context.Context) ([]string, error) { return nil, nil }
+
+// Read reads the host's counters.
+func (c *Containers) Read(ctx context.Context, keep func(string) bool) ([]Counters, error) {
+	return c.host.Read(ctx, keep)
+}

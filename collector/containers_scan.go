@@ -1,0 +1,210 @@
+//go:build linux
+
+package collector
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// Containers finds container network namespaces in procfs and reads their
+// counters alongside the host's. It is a Source: each Read reads the host's
+// counters, then one net/dev file per container namespace that has a kept
+// interface. Finding the namespaces walks all of /proc, so it is done by
+// Scan on a slower timer, never by a poll.
+type Containers struct {
+	host  Source
+	paths Paths
+	meta  ContainerMetadata
+
+	mu      sync.Mutex // guards nets, seen and gen
+	nets    []ContainerNetwork
+	seen    map[int]bool // incarnations found so far
+	scanned bool
+	gen     uint64 // counts the scans
+
+	// Read's state, owned by the poll job.
+	out     []Counters
+	buf     []byte
+	name    []byte
+	names   map[string]string
+	readGen uint64         // the scan dirs follows
+	dirs    map[string]int // <proc>/<pid>/net of each namespace: its open directory, -1 when it cannot be opened
+}
+
+// NewContainers returns a Source that adds the container namespaces found
+// by Scan to the counters of host.
+func NewContainers(host Source, p Paths, meta ContainerMetadata) *Containers {
+	return &Containers{host: host, paths: p, meta: meta, seen: map[int]bool{}, names: map[string]string{}, dirs: map[string]int{}}
+}
+
+// Networks returns the container namespaces the last Scan found.
+func (c *Containers) Networks() []ContainerNetwork {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.nets)
+}
+
+// Scan walks procfs for container processes and replaces the set of
+// namespaces read. It returns the entries of namespaces born since the
+// previous Scan (none on the first): their counters started from zero
+// after the last look, so all of their first reading is traffic.
+func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
+	nets, err := scanContainers(ctx, c.paths, c.meta)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range nets {
+		if !c.seen[n.Incarnation] && c.scanned {
+			for _, i := range n.Interfaces {
+				born = append(born, EntryName(n.Name, i))
+			}
+		}
+	}
+	// Only the incarnations alive now are remembered, so the map stays small.
+	c.seen = make(map[int]bool, len(nets))
+	for _, n := range nets {
+		c.seen[n.Incarnation] = true
+	}
+	c.nets, c.scanned = nets, true
+	c.gen++
+	return born, nil
+}
+
+// scanContainers finds every container network namespace other than the
+// one Net-Pulse reads as the host's (host-network containers add nothing
+// of their own). Processes hidden by hidepid are simply not found.
+func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]ContainerNetwork, error) {
+	hostIno, err := netDevInode(filepath.Join(p.NetProc, "net", "dev"))
+	if err != nil {
+		return nil, fmt.Errorf("find containers: %w", err)
+	}
+	d, err := os.Open(p.Proc)
+	if err != nil {
+		return nil, fmt.Errorf("find containers: %w", err)
+	}
+	defer d.Close()
+	type member struct {
+		pid   int
+		start uint64
+		c     Container
+	}
+	byNS := map[uint64][]member{}
+	var buf []byte // one per scan: reads of the poll job use their own
+	for {
+		ents, err := d.Readdirnames(256)
+		for _, e := range ents {
+			pid, perr := strconv.Atoi(e)
+			if perr != nil || pid <= 0 {
+				continue
+			}
+			dir := filepath.Join(p.Proc, e)
+			var rerr error
+			if buf, rerr = readProcFile(filepath.Join(dir, "cgroup"), buf); rerr != nil {
+				continue // exited meanwhile, or hidden
+			}
+			ctr, ok := ParseCgroup(buf)
+			if !ok {
+				continue
+			}
+			ino, serr := netDevInode(filepath.Join(dir, "net", "dev"))
+			if serr != nil || ino == hostIno {
+				continue
+			}
+			if buf, rerr = readProcFile(filepath.Join(dir, "stat"), buf); rerr != nil {
+				continue
+			}
+			start, ok := parseStartTime(buf)
+			if !ok {
+				continue
+			}
+			byNS[ino] = append(byNS[ino], member{pid, start, ctr})
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find containers: read %s: %w", p.Proc, err)
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	var nets []ContainerNetwork
+	var ctrs []Container
+	for ino, ms := range byNS {
+		// The oldest process stays while the namespace lives: it names
+		// the entry and its life.
+		rep := slices.MinFunc(ms, func(a, b member) int {
+			return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.pid, b.pid))
+		})
+		dir := filepath.Join(p.Proc, strconv.Itoa(rep.pid), "net")
+		data, err := os.ReadFile(filepath.Join(dir, "dev"))
+		if err != nil {
+			continue
+		}
+		cs, err := ParseNetDev(data, func(n string) bool { return n != "lo" })
+		if err != nil || len(cs) == 0 {
+			continue // only a loopback: nothing that leaves the container
+		}
+		n := ContainerNetwork{Incarnation: incarnation(ino, rep.pid, rep.start),
+			pid: rep.pid, ino: ino, dir: dir}
+		for _, c := range cs {
+			n.Interfaces = append(n.Interfaces, c.Name)
+		}
+		nets = append(nets, n)
+		ctrs = append(ctrs, rep.c)
+	}
+	meta.names(ctrs)
+	for i := range nets {
+		nets[i].Container = ctrs[i]
+	}
+	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmp.Compare(a.ID, b.ID) })
+	// Two namespaces under one name (a runtime's name reused across
+	// runtimes) would mix their counters: later ones keep the short id.
+	used := map[string]bool{}
+	for i := range nets {
+		if used[nets[i].Name] {
+			nets[i].Name = nets[i].ID[:12]
+		}
+		used[nets[i].Name] = true
+	}
+	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmp.Compare(a.Name, b.Name) })
+	return nets, nil
+}
+
+// netDevInode returns the inode of a procfs net/dev file. procfs creates
+// the net/ files anew for each network namespace, so two processes share
+// a namespace exactly when their net/dev has the same inode; stat needs no
+// privilege, unlike reading the /proc/<pid>/ns/net link.
+func netDevInode(path string) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return 0, fmt.Errorf("stat %s: %w", path, err)
+	}
+	return st.Ino, nil
+}
+
+// readProcFile reads a small procfs file into buf. The scan reads two
+// files of every process, so it spares the extra stat and read of
+// os.ReadFile (see preadShort).
+func readProcFile(path string, buf []byte) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return buf[:0], err
+	}
+	defer unix.Close(fd)
+	return preadShort(fd, buf)
+}

@@ -1,0 +1,122 @@
+//go:build linux
+
+package collector
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+var fixtureContainers = Paths{Proc: "testdata/containers/proc", NetProc: "testdata/containers/proc/1"}
+
+func TestScanContainers(t *testing.T) {
+	tests := []struct {
+		name string
+		meta ContainerMetadata
+		want []ContainerNetwork
+	}{
+		{"short ids without metadata", ContainerMetadata{}, []ContainerNetwork{
+			{Container: Container{ID: idA, Name: idA[:12], Runtime: "docker"}, Interfaces: []string{"eth0"}},
+			{Container: Container{ID: idB, Name: idB[:12], Runtime: "docker"}, Interfaces: []string{"eth0", "eth1"}},
+			{Container: Container{ID: idD, Name: idD[:12], Runtime: "containerd"}, Interfaces: []string{"eth0"}},
+		}},
+		{"names from Docker's metadata", ContainerMetadata{Docker: "testdata/containers/docker", Podman: "testdata/containers/podman"}, []ContainerNetwork{
+			{Container: Container{ID: idB, Name: idB[:12], Runtime: "docker"}, Interfaces: []string{"eth0", "eth1"}},
+			{Container: Container{ID: idD, Name: idD[:12], Runtime: "containerd"}, Interfaces: []string{"eth0"}},
+			{Container: Container{ID: idA, Name: "jellyfin", Runtime: "docker"}, Interfaces: []string{"eth0"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := scanContainers(context.Background(), fixtureContainers, tt.meta)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("found %d namespaces, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.Container != w.Container || !slices.Equal(g.Interfaces, w.Interfaces) {
+					t.Errorf("namespace %d = %+v %v; want %+v %v", i, g.Container, g.Interfaces, w.Container, w.Interfaces)
+				}
+				if g.Incarnation == 0 {
+					t.Errorf("namespace %d has no incarnation", i)
+				}
+			}
+		})
+	}
+}
+
+// hostSource is the host's reading as a fixed list.
+type hostSource []Counters
+
+func (h hostSource) Read(_ context.Context, keep func(string) bool) ([]Counters, error) {
+	var out []Counters
+	for _, c := range h {
+		if keep(c.Name) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func TestContainersRead(t *testing.T) {
+	ctx := context.Background()
+	c := NewContainers(hostSource{{Name: "eth0", Index: 2, RxBytes: 5}}, fixtureContainers, ContainerMetadata{Docker: "testdata/containers/docker"})
+	if born, err := c.Scan(ctx); err != nil || len(born) != 0 {
+		t.Fatalf("first Scan = %v, %v; want no births", born, err)
+	}
+	nets := c.Networks()
+	inc := map[string]int{}
+	for _, n := range nets {
+		inc[n.Name] = n.Incarnation
+	}
+	tests := []struct {
+		name string
+		keep []string
+		want []Counters
+	}{
+		{"host only", []string{"eth0"}, []Counters{{Name: "eth0", Index: 2, RxBytes: 5}}},
+		{"one container interface, not its loopback", []string{"eth0", "jellyfin/eth0", "jellyfin/lo"}, []Counters{
+			{Name: "eth0", Index: 2, RxBytes: 5},
+			{Name: "jellyfin/eth0", Index: inc["jellyfin"], RxBytes: 123456, RxPackets: 1235, TxBytes: 7890, TxPackets: 79},
+		}},
+		{"shared namespace read once under one name", []string{idD[:12] + "/eth0", idB[:12] + "/eth1"}, []Counters{
+			{Name: idB[:12] + "/eth1", Index: inc[idB[:12]], RxBytes: 40, RxPackets: 1, TxBytes: 50, TxPackets: 1},
+			{Name: idD[:12] + "/eth0", Index: inc[idD[:12]], RxBytes: 999, RxPackets: 10, TxBytes: 111, TxPackets: 2},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.Read(ctx, func(n string) bool { return slices.Contains(tt.keep, n) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("Read = %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+	t.Run("a pid reused by another namespace is not read", func(t *testing.T) {
+		c.mu.Lock()
+		for i := range c.nets {
+			c.nets[i].ino++
+		}
+		c.mu.Unlock()
+		got, err := c.Read(ctx, func(n string) bool { return n == "jellyfin/eth0" })
+		if err != nil || len(got) != 0 {
+			t.Fatalf("Read = %+v, %v; want nothing", got, err)
+		}
+	})
+	t.Run("a namespace born after the first scan", func(t *testing.T) {
+		c.mu.Lock()
+		delete(c.seen, inc["jellyfin"])
+		c.mu.Unlock()
+		born, err := c.Scan(ctx)
+		if err != nil || !slices.Equal(born, []string{"jellyfin/eth0"}) {
+			t.Fatalf("Scan = %v, %v; want [jellyfin/eth0]", born, err)
+		}
+	})
+}
