@@ -12,7 +12,7 @@ import (
 // answers and errors. It imports nothing from Wails, so its tests run in the
 // plain `go test`.
 type Desktop struct {
-	svc *Service
+	svc desktopService  // the Service, or the resident's across the private channel
 	ctx context.Context // ends at shutdown, so no call outlives the window
 
 	// observe, when set, sees every answer; the desktop shell uses it for the
@@ -28,7 +28,7 @@ type Desktop struct {
 // bindTimeout bounds one call; the slowest is a long traffic query.
 const bindTimeout = 30 * time.Second
 
-func newDesktop(ctx context.Context, svc *Service) *Desktop {
+func newDesktop(ctx context.Context, svc desktopService) *Desktop {
 	return &Desktop{svc: svc, ctx: ctx}
 }
 

@@ -1,0 +1,23 @@
+//go:build !windows
+
+package app
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// checkOwner refuses a directory another user owns: they could read the
+// token or put their own socket there.
+func checkOwner(fi fs.FileInfo) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	if int(st.Uid) != os.Getuid() {
+		return fmt.Errorf("owned by uid %d, not %d", st.Uid, os.Getuid())
+	}
+	return nil
+}
