@@ -24,6 +24,3 @@ func RunWindow(context.Context, string, fs.FS, *slog.Logger) error {
 
 // FocusRunningInstance reports false: the headless build has no window.
 func FocusRunningInstance(Config) bool { return false }
-
-// WindowFlag starts the desktop app's window process.
-const WindowFlag = "--window-of"

@@ -26,6 +26,10 @@ import (
 	"strings"
 )
 
+// WindowFlag starts the desktop app's window process; the resident passes
+// the path of its socket.
+const WindowFlag = "--window-of"
+
 const (
 	privSocketName = "desktop.sock"
 	privTokenName  = "desktop.token"

@@ -1,4 +1,4 @@
-//go:build desktop
+//go:build desktop && production
 
 package app
 
@@ -32,8 +32,8 @@ import (
 	"github.com/netpulse/netpulse/internal/trayicons"
 )
 
-// WindowFlag starts the window process; the resident passes its socket.
-const WindowFlag = "--window-of"
+// windowCapable reports whether this binary carries the window.
+const windowCapable = true
 
 // A minimised window is released after this long: the tray opens a new one
 // in well under two seconds.

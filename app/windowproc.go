@@ -14,8 +14,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	goruntime "runtime"
 	"time"
 )
+
+// windowHelper is the window program the resident starts when it carries no
+// window itself (the Linux build): it is installed next to the resident.
+const windowHelper = "netpulse-desktop-window"
 
 // windowViewEnv names the view a new window opens on.
 const windowViewEnv = "NETPULSE_WINDOW_VIEW"
@@ -62,9 +68,9 @@ func (sh *shell) showWindow(view string) {
 // environment, which other users cannot read; its output goes where ours
 // does.
 func (sh *shell) startWindow(view string) (*windowProc, error) {
-	exe, err := os.Executable()
+	exe, err := windowExecutable()
 	if err != nil {
-		return nil, fmt.Errorf("find this program: %w", err)
+		return nil, err
 	}
 	cmd := exec.Command(exe, WindowFlag, sh.priv.sock)
 	cmd.Env = append(os.Environ(), privTokenEnv+"="+sh.priv.token, windowViewEnv+"="+view)
@@ -74,6 +80,26 @@ func (sh *shell) startWindow(view string) (*windowProc, error) {
 		return nil, fmt.Errorf("start the window process: %w", err)
 	}
 	return w, nil
+}
+
+// windowExecutable is this program when it carries the window, else the
+// window program next to it.
+func windowExecutable() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find this program: %w", err)
+	}
+	if windowCapable {
+		return exe, nil
+	}
+	helper := filepath.Join(filepath.Dir(exe), windowHelper)
+	if goruntime.GOOS == "windows" {
+		helper += ".exe"
+	}
+	if _, err := os.Stat(helper); err != nil {
+		return "", fmt.Errorf("the window program is missing: install %s next to %s", windowHelper, exe)
+	}
+	return helper, nil
 }
 
 // waitWindow waits for the window process to end. Without a tray to open it
