@@ -67,6 +67,7 @@ func RunWindow(ctx context.Context, sock string, assets fs.FS, log *slog.Logger)
 // windowShell owns the window's lifecycle and the goroutines that feed it.
 type windowShell struct {
 	ctx     context.Context // from main; ends on SIGINT or SIGTERM
+	started time.Time       // for the test markers' timings
 	client  *privClient
 	log     *slog.Logger
 	bind    *Desktop
@@ -87,7 +88,7 @@ type windowShell struct {
 func newWindowShell(ctx context.Context, client *privClient, view string, log *slog.Logger) *windowShell {
 	stopCtx, stop := context.WithCancel(context.Background())
 	w := &windowShell{
-		ctx: ctx, client: client, log: log, view: view,
+		ctx: ctx, started: time.Now(), client: client, log: log, view: view,
 		bind:    newDesktop(stopCtx, remoteService{client}),
 		markers: os.Getenv("NETPULSE_TEST_MARKERS") == "1",
 		stopCtx: stopCtx, stop: stop,
@@ -128,6 +129,7 @@ func (w *windowShell) startup(wctx context.Context) {
 	w.mu.Lock()
 	w.wctx = wctx
 	w.mu.Unlock()
+	w.marker("window-timing", "startup "+w.since())
 	if w.ctx.Err() != nil {
 		// The signal came before wails.Run listened for signals, so Wails
 		// will not act on it.
@@ -146,6 +148,7 @@ func (w *windowShell) domReady(wctx context.Context) {
 	pending, view := w.quitPending, w.view
 	w.mu.Unlock()
 	w.marker("domready", "")
+	w.marker("window-timing", "domready "+w.since())
 	if pending {
 		runtime.Quit(wctx)
 		return
@@ -330,6 +333,11 @@ func (w *windowShell) marker(event, detail string) {
 	}
 }
 
+// since is the time since the process started, for the markers.
+func (w *windowShell) since() string {
+	return fmt.Sprintf("%dms", time.Since(w.started).Milliseconds())
+}
+
 func (w *windowShell) observeBinding(method string, result any, err error) {
 	detail := method
 	switch {
@@ -337,6 +345,7 @@ func (w *windowShell) observeBinding(method string, result any, err error) {
 		detail += " error=" + err.Error()
 	case method == "ReportReady":
 		detail += " " + result.(string)
+		defer w.marker("window-timing", result.(string)+" "+w.since())
 	case method == "Traffic":
 		t := result.(Traffic)
 		points := 0
