@@ -13,15 +13,12 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
 	goruntime "runtime"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -69,7 +66,7 @@ func RunDesktop(ctx context.Context, svc *Service, cfg Config, assets fs.FS) err
 	if !cfg.StartHidden || !sh.withTray {
 		sh.showWindow("")
 	}
-	sh.runLoop() // returns after quit
+	sh.runLoop() // returns after quit (resident_*.go)
 	sh.stopAll()
 	sh.marker("shutdown", "")
 	return nil
@@ -84,57 +81,20 @@ type shell struct {
 	priv     *privServer
 	tray     *tray // nil when there is no tray
 	withTray bool  // a tray is shown, so closing the window need not quit
-	markers  bool  // NETPULSE_TEST_MARKERS: print lifecycle lines for tests
 
-	mu       sync.Mutex
-	win      *windowProc // the window process, nil while there is none
-	quitting bool
-	stopping bool          // stopAll has begun: start no more goroutines
-	done     chan struct{} // closed by quit: runLoop returns
-	doneOnce sync.Once
-
-	stopCtx context.Context // ends the shell's goroutines at shutdown
-	stop    context.CancelFunc
-	wg      sync.WaitGroup
+	lifecycle               // mu guards win too
+	win       *windowProc   // the window process, nil while there is none
+	done      chan struct{} // closed by quit: runLoop returns
+	doneOnce  sync.Once
 }
 
 func newShell(ctx context.Context, svc *Service, cfg Config, priv *privServer) *shell {
-	stopCtx, stop := context.WithCancel(context.Background())
-	sh := &shell{
-		ctx: ctx, svc: svc, cfg: cfg, log: svc.log, priv: priv,
-		markers: os.Getenv("NETPULSE_TEST_MARKERS") == "1",
-		done:    make(chan struct{}),
-		stopCtx: stopCtx, stop: stop,
-	}
+	sh := &shell{ctx: ctx, svc: svc, cfg: cfg, log: svc.log, priv: priv, done: make(chan struct{})}
+	sh.init()
 	// The tray is registered on the main goroutine: Windows needs its window
 	// on the thread that runs the message loop (runLoop).
 	sh.tray = newTray(sh)
 	return sh
-}
-
-// stopAll ends the shell's goroutines and waits for them; safe to repeat.
-func (sh *shell) stopAll() {
-	sh.mu.Lock()
-	already := sh.stopping
-	sh.stopping = true
-	sh.mu.Unlock()
-	if already {
-		return
-	}
-	sh.markQuitting()
-	sh.stop()
-	sh.wg.Wait()
-}
-
-// markQuitting records that the app is on its way out and reports whether
-// it already was. Further SIGINT and SIGTERM are ignored: the first one has
-// started the same way out.
-func (sh *shell) markQuitting() (already bool) {
-	sh.mu.Lock()
-	already, sh.quitting = sh.quitting, true
-	sh.mu.Unlock()
-	signal.Ignore(os.Interrupt, syscall.SIGTERM)
-	return already
 }
 
 // quit ends the window process, then lets runLoop return. It blocks until
@@ -149,33 +109,25 @@ func (sh *shell) quit(from string) {
 	sh.doneOnce.Do(func() { close(sh.done) })
 }
 
+// finishTrayAtQuit has the tray removed once quit is asked for: on Windows
+// and macOS that is what ends runLoop's event loop. It reports false when
+// there is no tray, and so no loop to run.
+func (sh *shell) finishTrayAtQuit() bool {
+	if sh.tray == nil {
+		return false
+	}
+	go func() {
+		<-sh.done
+		sh.tray.finish()
+	}()
+	return true
+}
+
 // noteSignal quits on SIGINT and SIGTERM (main cancels ctx on them).
 func (sh *shell) noteSignal() {
 	select {
 	case <-sh.ctx.Done():
 		sh.quit("signal")
 	case <-sh.stopCtx.Done():
-	}
-}
-
-// goFn runs f in a goroutine that stopAll waits for; after stopAll has
-// begun it does nothing.
-func (sh *shell) goFn(f func()) {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if sh.stopping {
-		return
-	}
-	sh.wg.Add(1)
-	go func() {
-		defer sh.wg.Done()
-		f()
-	}()
-}
-
-// marker prints one line for the desktop tests when NETPULSE_TEST_MARKERS=1.
-func (sh *shell) marker(event, detail string) {
-	if sh.markers {
-		fmt.Printf("netpulse-test: %s %s\n", event, detail)
 	}
 }

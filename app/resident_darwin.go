@@ -22,13 +22,9 @@ import "C"
 // through systray's Quit. launch queued the status item's creation on the
 // main queue, which this loop serves.
 func (sh *shell) runLoop() {
-	if sh.tray == nil {
+	if !sh.finishTrayAtQuit() {
 		<-sh.done
 		return
 	}
-	go func() {
-		<-sh.done
-		sh.tray.finish()
-	}()
 	C.netpulseRunApp()
 }

@@ -18,14 +18,10 @@ var (
 // the tray's hidden window, until quit: tray.finish closes that window, whose
 // WM_DESTROY posts the WM_QUIT that ends the loop.
 func (sh *shell) runLoop() {
-	if sh.tray == nil {
+	if !sh.finishTrayAtQuit() {
 		<-sh.done
 		return
 	}
-	go func() {
-		<-sh.done
-		sh.tray.finish()
-	}()
 	var msg struct {
 		hwnd    uintptr
 		message uint32

@@ -16,11 +16,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
 	goruntime "runtime"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -71,28 +68,18 @@ type windowShell struct {
 	client  *privClient
 	log     *slog.Logger
 	bind    *Desktop
-	markers bool
 
-	mu          sync.Mutex
+	lifecycle                   // mu guards the fields below too
 	wctx        context.Context // Wails' context, from OnStartup
 	ready       bool            // the page has loaded: GTK's loop runs
 	view        string          // to show once ready
-	quitting    bool
-	quitPending bool // asked before ready; done in domReady
-
-	stopCtx context.Context
-	stop    context.CancelFunc
-	wg      sync.WaitGroup
+	quitPending bool            // asked before ready; done in domReady
 }
 
 func newWindowShell(ctx context.Context, client *privClient, view string, log *slog.Logger) *windowShell {
-	stopCtx, stop := context.WithCancel(context.Background())
-	w := &windowShell{
-		ctx: ctx, started: time.Now(), client: client, log: log, view: view,
-		bind:    newDesktop(stopCtx, remoteService{client}),
-		markers: os.Getenv("NETPULSE_TEST_MARKERS") == "1",
-		stopCtx: stopCtx, stop: stop,
-	}
+	w := &windowShell{ctx: ctx, started: time.Now(), client: client, log: log, view: view}
+	w.init()
+	w.bind = newDesktop(w.stopCtx, remoteService{client})
 	w.bind.shown.Store(true) // the window exists only to be seen
 	if w.markers {
 		w.bind.observe = w.observeBinding
@@ -159,24 +146,6 @@ func (w *windowShell) domReady(wctx context.Context) {
 func (w *windowShell) shutdown(context.Context) {
 	w.stopAll()
 	w.marker("window-shutdown", "")
-}
-
-func (w *windowShell) stopAll() {
-	w.markQuitting()
-	w.stop()
-	w.wg.Wait()
-}
-
-// markQuitting: from then on SIGINT and SIGTERM are ignored. Wails v2
-// answers them from its own goroutine (internal/signal) by quitting, and on
-// Linux a second quit calls gtk_main_quit on a loop that has ended, which
-// crashes.
-func (w *windowShell) markQuitting() (already bool) {
-	w.mu.Lock()
-	already, w.quitting = w.quitting, true
-	w.mu.Unlock()
-	signal.Ignore(os.Interrupt, syscall.SIGTERM)
-	return already
 }
 
 // quit closes the window and ends wails.Run, now or once the page is up.
@@ -314,22 +283,6 @@ func (w *windowShell) releaseWhenMinimised() {
 				return
 			}
 		}
-	}
-}
-
-func (w *windowShell) goFn(f func()) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		f()
-	}()
-}
-
-func (w *windowShell) marker(event, detail string) {
-	if w.markers {
-		fmt.Printf("netpulse-test: %s %s\n", event, detail)
 	}
 }
 
