@@ -69,7 +69,9 @@ func RunDesktop(ctx context.Context, svc *Service, cfg Config, assets fs.FS) err
 	sh.runLoop() // returns after quit (resident_*.go)
 	sh.stopAll()
 	sh.marker("shutdown", "")
-	return nil
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.failed
 }
 
 // shell owns the resident's goroutines, the tray and the window process.
@@ -82,8 +84,9 @@ type shell struct {
 	tray     *tray // nil when there is no tray
 	withTray bool  // a tray is shown, so closing the window need not quit
 
-	lifecycle               // mu guards win too
+	lifecycle               // mu guards win and failed too
 	win       *windowProc   // the window process, nil while there is none
+	failed    error         // why the app ended without showing anything
 	done      chan struct{} // closed by quit: runLoop returns
 	doneOnce  sync.Once
 }

@@ -57,6 +57,10 @@ func (sh *shell) showWindow(view string) {
 	w, err := sh.startWindow(view)
 	if err != nil {
 		sh.log.Error("cannot open the window", "err", err)
+		if !sh.withTray { // nothing else to show: end with the error
+			sh.failed = err
+			go sh.quit("no window")
+		}
 		return
 	}
 	sh.win = w
