@@ -34,6 +34,8 @@ type DesktopMemory struct {
 	OpenPSSKB           int64     `json:"open_pss_kb"`         // tree with the window open and drawn
 	OpenProcesses       int       `json:"open_processes"`
 	FirstChartS         []float64 `json:"first_chart_s"`         // "Open dashboard" to the first chart drawn, per opening
+	FirstChartCPUS      []float64 `json:"first_chart_cpu_s"`     // CPU time the window's processes used until then
+	FirstChartLoad1     []float64 `json:"first_chart_load1"`     // the machine's load average when opening
 	AfterClosePSSKB     int64     `json:"after_close_pss_kb"`    // tree 60 s after the window was closed
 	AfterCloseProcesses int       `json:"after_close_processes"` // processes in that tree
 	WebKitLeft          int       `json:"webkit_processes_left"` // WebKit processes anywhere below the app then
@@ -105,6 +107,7 @@ func measureDesktop(ctx context.Context, headless, bin, work string, rep *Report
 	logPath := dir + ".log"
 	for i := range *desktopOpens {
 		from := logSize(logPath)
+		m.FirstChartLoad1 = append(m.FirstChartLoad1, loadAvg())
 		opened := time.Now()
 		if err := showWindow(dir); err != nil {
 			return nil, err
@@ -113,16 +116,24 @@ func measureDesktop(ctx context.Context, headless, bin, work string, rep *Report
 			return nil, err
 		}
 		m.FirstChartS = append(m.FirstChartS, time.Since(opened).Seconds())
-		log.Printf("desktop memory: opening %d drew the chart in %.3f s", i+1, m.FirstChartS[i])
 		sm, err := waitLog(ctx, logPath, from, markerWindowStarted, time.Second)
 		if err != nil {
 			return nil, err
 		}
+		// The window's processes are all new: their CPU time is what
+		// opening it cost, whatever else the machine was doing.
+		pid, _ := strconv.Atoi(sm[1])
+		u, _, err := readTreeUsage(pid)
+		if err != nil {
+			return nil, err
+		}
+		m.FirstChartCPUS = append(m.FirstChartCPUS, float64(u.CPUNanos)/1e9)
+		log.Printf("desktop memory: opening %d drew the chart in %.3f s, using %.3f s of CPU (load %.2f)",
+			i+1, m.FirstChartS[i], m.FirstChartCPUS[i], m.FirstChartLoad1[i])
 		if i == 0 {
 			time.Sleep(2 * time.Second) // let the page settle
 			m.OpenPSSKB, m.OpenProcesses = treePSS(dt.measuredPID)
 		}
-		pid, _ := strconv.Atoi(sm[1])
 		if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
 			return nil, err
 		}

@@ -203,6 +203,7 @@ func run() error {
 		rep.DesktopMem = dm
 	}
 	if *desktopOnly {
+		rep.DurationS, rep.WarmupS, rep.Load1End = 0, 0, loadAvg()
 		return writeReport(rep)
 	}
 
