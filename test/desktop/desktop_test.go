@@ -424,13 +424,15 @@ func TestResidentKilled(t *testing.T) {
 }
 
 // TestPrivateChannel: the running app's channel answers only with the
-// session's token. (app's TestPrivChannelRefusesOtherUsers runs a probe as
-// another user against the same code.)
+// session's token (app's TestPrivChannelRefusesOtherUsers runs a probe as
+// another user against the same code), and a second launch uses it to open
+// the window of an app running hidden.
 func TestPrivateChannel(t *testing.T) {
 	needEnv(t)
 	data := t.TempDir()
+	startWatcher(t) // a tray to start hidden in
 	a := startApp(t, data, "--hidden")
-	a.waitLine(regexp.MustCompile(`^netpulse-test: startup`), 15*time.Second)
+	a.waitLine(markerTrayReady, 15*time.Second)
 	token := privToken(t, data)
 	tests := []struct {
 		name, token string
@@ -459,9 +461,23 @@ func TestPrivateChannel(t *testing.T) {
 			t.Error("the token is on the command line")
 		}
 	}
+	if strings.Contains(a.output(), "netpulse-test: window-started") {
+		t.Fatal("--hidden started a window")
+	}
+	second := startApp(t, data)
+	if code := second.wait(15 * time.Second); code != 0 {
+		t.Errorf("second launch exited %d, want 0", code)
+	}
+	a.waitLine(markerWindowStarted, 5*time.Second)
+	a.waitLine(markerDomReady, 45*time.Second)
+	waitViewable(t, true, 10*time.Second)
+
 	a.signal(syscall.SIGTERM)
 	if code := a.wait(15 * time.Second); code != 0 {
 		t.Fatalf("exit status after SIGTERM: %d, want 0", code)
+	}
+	if m := a.waitLine(markerWindowExit, time.Second); m[1] != "0" {
+		t.Errorf("the window process exited %s, want 0", m[1])
 	}
 }
 
