@@ -116,7 +116,7 @@ func listenPriv(dataDir string) (*privServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("private channel: %w", err)
 	}
-	if err := os.Chmod(sock, 0o600); err != nil { // the directory already keeps others out; this too
+	if err := restrictSocket(sock); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("private channel: %w", err)
 	}

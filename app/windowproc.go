@@ -78,7 +78,9 @@ func (sh *shell) startWindow(view string) (*windowProc, error) {
 	}
 	cmd := exec.Command(exe, WindowFlag, sh.priv.sock)
 	cmd.Env = append(os.Environ(), privTokenEnv+"="+sh.priv.token, windowViewEnv+"="+view)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if os.Stdout != nil { // a Windows GUI program has none
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	}
 	w := &windowProc{cmd: cmd, show: make(chan string, 4), closing: make(chan struct{}), exited: make(chan struct{})}
 	if w.waitc, err = startChild(cmd); err != nil {
 		return nil, fmt.Errorf("start the window process: %w", err)
