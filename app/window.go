@@ -307,5 +307,5 @@ func (w *windowShell) observeBinding(method string, result any, err error) {
 		}
 		detail += fmt.Sprintf(" series=%d points=%d", len(t.Series), points)
 	}
-	w.marker("binding", detail)
+	w.marker("binding", detail+" t="+w.since())
 }
