@@ -35,6 +35,7 @@ test: deps vet go-test metrics-test opendata-test plans-e2e container-test front
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags desktop,webkit2_41 ./app/
+	$(GO) vet -tags desktop,production,webkit2_41 ./app/
 	GOOS=windows $(GO) vet -tags desktop,production ./app/
 
 ## go-test: Go unit and integration tests with the race detector; the

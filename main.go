@@ -32,6 +32,9 @@ func main() {
 }
 
 func run(args []string) int {
+	if len(args) == 2 && args[0] == app.WindowFlag {
+		return runWindow(args[1])
+	}
 	if len(args) > 0 && args[0] == "import-vnstat" {
 		return app.ImportVnStat(context.Background(), args[1:], os.Getenv, os.Stdout, os.Stderr)
 	}
@@ -70,7 +73,7 @@ func run(args []string) int {
 			return 1
 		}
 	}
-	if desktop && app.FocusRunningInstance() {
+	if desktop && app.FocusRunningInstance(cfg) {
 		log.Info("Net-Pulse is already running: showed its window")
 		return 0
 	}
@@ -94,6 +97,20 @@ func run(args []string) int {
 	}
 	log.Info("stopped; all samples written")
 	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// runWindow is the desktop app's window process, which the running app
+// starts with the path of its private socket (app/window.go).
+func runWindow(sock string) int {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	assets, _ := fs.Sub(dist, "frontend/dist")
+	if err := app.RunWindow(ctx, sock, assets, log); err != nil {
+		log.Error("window", "err", err)
 		return 1
 	}
 	return 0

@@ -17,9 +17,20 @@ import (
 // TestBindingsMatchHTTP calls every bound method and the HTTP endpoint it
 // stands for on the same database: the window and the browser must get the
 // same answers and the same error messages.
+// The window process's bindings, which reach the Service over the private
+// channel, must do the same.
 func TestBindingsMatchHTTP(t *testing.T) {
 	svc, srv := newTestServer(t, "")
-	d := newDesktop(context.Background(), svc)
+	t.Run("in process", func(t *testing.T) {
+		bindingsMatchHTTP(t, srv, newDesktop(context.Background(), svc))
+	})
+	t.Run("private channel", func(t *testing.T) {
+		c := servePriv(t, svc)
+		bindingsMatchHTTP(t, srv, newDesktop(context.Background(), remoteService{c}))
+	})
+}
+
+func bindingsMatchHTTP(t *testing.T, srv *httptest.Server, d *Desktop) {
 
 	// Recorded traffic on lo, so the traffic comparison has points.
 	if _, err := d.SetMonitoredInterfaces([]string{"lo"}); err != nil {

@@ -5,8 +5,8 @@ package app
 // The desktop app shows each alert as the OS's own notification, unless the
 // user switched that off in Settings (desktop_notifications). How it is
 // shown is per OS: desktop_notify_linux.go (org.freedesktop.Notifications
-// over D-Bus) and desktop_notify_other.go (Wails' runtime: toasts on
-// Windows, the notification centre on macOS).
+// over D-Bus) and desktop_notify_exec.go (a toast raised by PowerShell on
+// Windows, the notification centre through osascript on macOS).
 
 import (
 	"context"

@@ -13,7 +13,7 @@ import (
 // switch shows an entry the installer wrote or the user removed.
 func (d *Desktop) StartAtLogin() (bool, error) {
 	return answer(d, "StartAtLogin", func(context.Context) (bool, error) {
-		a, err := loginEntry()
+		a, err := loginEntry(d.residentExe)
 		if err != nil {
 			return false, err
 		}
@@ -25,7 +25,7 @@ func (d *Desktop) StartAtLogin() (bool, error) {
 // read back from the OS.
 func (d *Desktop) SetStartAtLogin(on bool) (bool, error) {
 	return answer(d, "SetStartAtLogin", func(context.Context) (bool, error) {
-		a, err := loginEntry()
+		a, err := loginEntry(d.residentExe)
 		if err != nil {
 			return false, err
 		}
@@ -41,11 +41,13 @@ func (d *Desktop) SetStartAtLogin(on bool) (bool, error) {
 	})
 }
 
-// loginEntry is the entry for the running executable.
-func loginEntry() (*autostart.Autostart, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("start at login: cannot find this program: %w", err)
+// loginEntry is the entry that starts exe, or this program when exe is "".
+func loginEntry(exe string) (*autostart.Autostart, error) {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, fmt.Errorf("start at login: cannot find this program: %w", err)
+		}
 	}
 	return autostart.New(exe)
 }

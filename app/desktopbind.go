@@ -12,8 +12,12 @@ import (
 // answers and errors. It imports nothing from Wails, so its tests run in the
 // plain `go test`.
 type Desktop struct {
-	svc *Service
+	svc desktopService  // the Service, or the resident's across the private channel
 	ctx context.Context // ends at shutdown, so no call outlives the window
+
+	// residentExe is the program a login entry starts: the resident's
+	// executable, not the window's ("" when not known: this program).
+	residentExe string
 
 	// observe, when set, sees every answer; the desktop shell uses it for the
 	// test markers.
@@ -28,7 +32,7 @@ type Desktop struct {
 // bindTimeout bounds one call; the slowest is a long traffic query.
 const bindTimeout = 30 * time.Second
 
-func newDesktop(ctx context.Context, svc *Service) *Desktop {
+func newDesktop(ctx context.Context, svc desktopService) *Desktop {
 	return &Desktop{svc: svc, ctx: ctx}
 }
 

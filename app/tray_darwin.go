@@ -16,16 +16,15 @@ func probeTrayHost(*slog.Logger) trayHost { return trayHost{ok: true, visible: t
 var pendingTrayStart atomic.Pointer[func()]
 
 // launch runs systray's start on the main thread, where AppKit wants the
-// NSStatusItem created. Wails calls OnStartup on another goroutine and v2 has
-// no public main-thread API, hence the small dispatch in
-// tray_darwin_dispatch.go.
+// NSStatusItem created, once runLoop serves the main queue: the small
+// dispatch in tray_darwin_dispatch.go.
 func (t *tray) launch() {
 	pendingTrayStart.Store(&t.start)
 	dispatchTrayStart()
 }
 
-// finish runs from OnShutdown, after Wails' run loop has stopped: systray's
-// Quit sends [NSApp stop:], which must not reach a running Wails loop.
+// finish removes the item and ends runLoop: systray's Quit sends
+// [NSApp stop:].
 func (t *tray) finish() { t.end() }
 
 //export netpulseTrayStart

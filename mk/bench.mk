@@ -40,10 +40,12 @@ bench-go:
 		{ cat $(BENCH_OUT)/go.txt >&2; exit 1; }
 
 # The desktop app runs from a copy under another name, so that tests which
-# stop stray netpulse-desktop processes by name cannot end this one.
+# stop stray netpulse-desktop processes by name cannot end this one; its
+# window program goes beside it, under the name it looks for.
 bench: bench-build bench-go
 	@rm -f $(BENCH_OUT)/soak.json
 	$(if $(BENCH_DESKTOP),cp $(BENCH_DESKTOP) $(BENCH_OUT)/desktop-app)
+	$(if $(wildcard $(BENCH_DESKTOP)-window),cp $(BENCH_DESKTOP)-window $(BENCH_OUT)/netpulse-desktop-window)
 	$(BENCH_OUT)/soak -duration $(SOAK) -netpulse $(BENCH_OUT)/netpulse \
 		-page bench/page/firstchart.mjs -dist frontend/dist \
 		$(if $(BENCH_DESKTOP),-desktop $(BENCH_OUT)/desktop-app) -work $(BENCH_OUT)/soak-run -out $(BENCH_OUT)/soak.json

@@ -1,7 +1,9 @@
 # Desktop build: the Wails window and tray binary, and its tests.
 #
-#   make desktop          bin/netpulse-desktop for this machine (Linux: cgo,
-#                         GTK 3 and WebKitGTK 4.1; macOS: build/bin/Net-Pulse.app)
+#   make desktop          Linux: bin/netpulse-desktop (the resident: collector,
+#                         storage, tray; pure Go) and bin/netpulse-desktop-window
+#                         (the window: cgo, GTK 3 and WebKitGTK 4.1); macOS:
+#                         build/bin/Net-Pulse.app
 #   make desktop-windows  bin/netpulse-desktop-windows-$(WINDOWS_ARCH).exe,
 #                         cross-compiled with CGO_ENABLED=0 (icon and manifest
 #                         included)
@@ -20,6 +22,7 @@ VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 WAILS_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/wailsapp/wails/v2 2>/dev/null)
 WAILS         := bin/wails-$(WAILS_VERSION)/wails
 DESKTOP_BIN   ?= bin/netpulse-desktop
+DESKTOP_WIN   := $(DESKTOP_BIN)-window
 WINDOWS_ARCH  ?= amd64
 UNAME_S       := $(shell uname -s)
 
@@ -50,12 +53,19 @@ ifeq ($(UNAME_S),Linux)
 		exit 1; }
 endif
 
+# On Linux the resident is built without Wails: an executable linked with
+# WebKitGTK loads its libraries at start, about 40 MB that a tray icon does
+# not need. It starts the window program installed next to it.
 desktop: desktop-check frontend $(WAILS)
-	$(WAILS) $(WAILS_BUILD) -o $(notdir $(DESKTOP_BIN))
 ifeq ($(UNAME_S),Linux)
+	$(WAILS) $(WAILS_BUILD) -o $(notdir $(DESKTOP_WIN))
 	@# copy, then rename: a running copy of the old binary keeps its file
-	cp build/bin/$(notdir $(DESKTOP_BIN)) $(DESKTOP_BIN).new && mv -f $(DESKTOP_BIN).new $(DESKTOP_BIN)
-	@echo "built $(DESKTOP_BIN)"
+	cp build/bin/$(notdir $(DESKTOP_WIN)) $(DESKTOP_WIN).new && mv -f $(DESKTOP_WIN).new $(DESKTOP_WIN)
+	CGO_ENABLED=0 $(GO) build -tags desktop -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(DESKTOP_BIN).new .
+	mv -f $(DESKTOP_BIN).new $(DESKTOP_BIN)
+	@echo "built $(DESKTOP_BIN) and $(DESKTOP_WIN)"
+else
+	$(WAILS) $(WAILS_BUILD) -o $(notdir $(DESKTOP_BIN))
 endif
 
 # Wails writes the icon, manifest and version resource into a .syso and

@@ -107,22 +107,36 @@ func readBenchmarks(path string) (benchmarks, error) {
 
 // soak is the part of bench/soak's report the table uses.
 type soak struct {
-	Date       string   `json:"date"`
-	CPUs       int      `json:"cpus"`
-	CPUModel   string   `json:"cpu_model"`
-	Kernel     string   `json:"kernel"`
-	DurationS  float64  `json:"duration_s"`
-	Interfaces []string `json:"interfaces"`
-	RateBps    int64    `json:"traffic_bytes_per_second_each_way"`
-	Load1Start float64  `json:"load1_start"`
-	Load1End   float64  `json:"load1_end"`
-	NetPulse   *daemon  `json:"netpulse"`
-	VnStat     *daemon  `json:"vnstatd"`
-	Desktop    *daemon  `json:"desktop"`
-	Page       *page    `json:"page"`
-	Notes      []string `json:"notes"`
-	Flush      string   `json:"netpulse_flush_interval"`
-	VnStatMode string   `json:"vnstat_mode"`
+	Date       string      `json:"date"`
+	CPUs       int         `json:"cpus"`
+	CPUModel   string      `json:"cpu_model"`
+	Kernel     string      `json:"kernel"`
+	DurationS  float64     `json:"duration_s"`
+	Interfaces []string    `json:"interfaces"`
+	RateBps    int64       `json:"traffic_bytes_per_second_each_way"`
+	Load1Start float64     `json:"load1_start"`
+	Load1End   float64     `json:"load1_end"`
+	NetPulse   *daemon     `json:"netpulse"`
+	VnStat     *daemon     `json:"vnstatd"`
+	Desktop    *daemon     `json:"desktop"`
+	DesktopMem *desktopMem `json:"desktop_memory"`
+	Page       *page       `json:"page"`
+	Notes      []string    `json:"notes"`
+	Flush      string      `json:"netpulse_flush_interval"`
+	VnStatMode string      `json:"vnstat_mode"`
+}
+
+// desktopMem is bench/soak's DesktopMemory.
+type desktopMem struct {
+	HiddenPSSKB         int64     `json:"hidden_pss_kb"`
+	HiddenProcesses     int       `json:"hidden_processes"`
+	HeadlessPSSKB       int64     `json:"headless_pss_kb"`
+	HiddenCPUPercent    float64   `json:"hidden_cpu_percent"`
+	FirstChartS         []float64 `json:"first_chart_s"`
+	FirstChartCPUS      []float64 `json:"first_chart_cpu_s"`
+	AfterClosePSSKB     int64     `json:"after_close_pss_kb"`
+	AfterCloseProcesses int       `json:"after_close_processes"`
+	WebKitLeft          int       `json:"webkit_processes_left"`
 }
 
 type daemon struct {
@@ -165,6 +179,8 @@ const (
 	budgetJSGzip     = 150e3
 	budgetFirstChart = 1000.0
 	budgetDesktopCPU = 0.5
+	budgetDesktopPSS = 40e6
+	budgetOpenChart  = 1.5 // seconds
 	pollInterval     = 1.0 // seconds; the default the budgets are set at
 )
 
@@ -260,6 +276,29 @@ func render(w io.Writer, b benchmarks, s *soak) {
 		growth := float64(d.RSSLastKB-d.RSSFirstKB) / float64(d.RSSFirstKB)
 		add(row{"desktop app, window hidden: RSS first → last quarter", fmt.Sprintf("%s → %s (%+.1f %%)", kib(d.RSSFirstKB), kib(d.RSSLastKB), 100*growth), "",
 			"flat (within 5 %)", verdict(true, growth <= 0.05)})
+	}
+	if m := s.DesktopMem; m != nil {
+		add(row{fmt.Sprintf("desktop app, window never opened: PSS of the tree 30 s after start (%d processes)", m.HiddenProcesses),
+			fmt.Sprintf("%s (headless daemon %s)", kib(m.HiddenPSSKB), kib(m.HeadlessPSSKB)), "",
+			fmt.Sprintf("≤ %s", bytesDec(budgetDesktopPSS)), verdict(true, float64(m.HiddenPSSKB)*1024 <= budgetDesktopPSS)})
+		add(row{fmt.Sprintf("desktop app, 60 s after the window was opened and closed: PSS (%d processes, %d WebKit)", m.AfterCloseProcesses, m.WebKitLeft),
+			kib(m.AfterClosePSSKB), "",
+			fmt.Sprintf("≤ %s", bytesDec(budgetDesktopPSS)), verdict(true, float64(m.AfterClosePSSKB)*1024 <= budgetDesktopPSS && m.WebKitLeft == 0)})
+		add(row{"desktop app, window never opened: CPU over 60 s", fmt.Sprintf("%.3f %% of a core", m.HiddenCPUPercent), "",
+			fmt.Sprintf("≤ %.1f %%", budgetDesktopCPU), verdict(true, m.HiddenCPUPercent <= budgetDesktopCPU)})
+		if n := len(m.FirstChartS); n > 0 {
+			sorted := slices.Clone(m.FirstChartS)
+			slices.Sort(sorted)
+			cpu := slices.Clone(m.FirstChartCPUS)
+			slices.Sort(cpu)
+			cpuNote := ""
+			if len(cpu) > 0 {
+				cpuNote = fmt.Sprintf("; the window's processes used %.2f s of CPU by then (median)", cpu[len(cpu)/2])
+			}
+			add(row{fmt.Sprintf("desktop app: Open dashboard → first chart drawn, median of %d (max)", n),
+				fmt.Sprintf("%.2f s (%.2f s)%s", sorted[n/2], sorted[n-1], cpuNote), "",
+				fmt.Sprintf("≤ %.1f s", budgetOpenChart), verdict(true, sorted[n/2] <= budgetOpenChart)})
+		}
 	}
 
 	if s.Date != "" {

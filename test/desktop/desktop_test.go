@@ -206,6 +206,7 @@ func TestWindowSmoke(t *testing.T) {
 		drawn.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), img.Bounds().Dx(), img.Bounds().Dy(), path)
 
 	// A second launch shows the running window and leaves.
+	from := a.mark()
 	second := startApp(t, data)
 	if code := second.wait(15 * time.Second); code != 0 {
 		t.Errorf("second launch exited %d, want 0", code)
@@ -213,14 +214,17 @@ func TestWindowSmoke(t *testing.T) {
 	if strings.Contains(second.output(), "msg=monitoring") {
 		t.Error("second launch opened the database")
 	}
-	a.waitLine(markerShown, 5*time.Second)
+	a.waitLineAfter(&from, markerShown, 5*time.Second)
+	if n := strings.Count(a.output(), "netpulse-test: window-started"); n != 1 {
+		t.Errorf("%d window processes started, want 1: the second launch should show the running one", n)
+	}
 
 	// More traffic while the window is open; the app's rate events say when
 	// its polls have counted it. Only the exit flush can save it: the flush
 	// interval is one hour.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	from := a.mark()
+	from = a.mark()
 	if err := p.Send(ctx, sent, sent); err != nil {
 		t.Fatal(err)
 	}
@@ -232,12 +236,17 @@ func TestWindowSmoke(t *testing.T) {
 		tx += n
 	}
 
+	everything := tree(a.cmd.Process.Pid)
 	a.signal(syscall.SIGTERM)
 	if code := a.wait(15 * time.Second); code != 0 {
 		t.Fatalf("exit status after SIGTERM: %d, want 0", code)
 	}
 	a.waitLine(markerShutdown, time.Second)
 	a.waitLine(markerFlushed, time.Second)
+	if m := a.waitLine(markerWindowExit, time.Second); m[1] != "0" {
+		t.Errorf("the window process exited %s after SIGTERM, want 0", m[1])
+	}
+	waitGone(t, everything, 5*time.Second)
 	base, stop = headless(t, data)
 	if rx, tx := totals(t, base, p.Host); rx < 2*sent || tx < 2*sent {
 		t.Errorf("recorded rx=%d tx=%d after exit, want at least %d each", rx, tx, 2*sent)
@@ -246,7 +255,11 @@ func TestWindowSmoke(t *testing.T) {
 }
 
 // TestTray: the tray registers with the panel, shows live rates in its
-// tooltip and icon, offers the documented menu, and its items work.
+// tooltip and icon, offers the documented menu, and its items work. The
+// window is a process of its own: none runs while it is closed, Open
+// dashboard starts one that draws the chart, closing it ends it with its
+// WebKit helpers, killing it leaves the tray and the recording alone, and
+// Quit ends everything with status 0.
 func TestTray(t *testing.T) {
 	needEnv(t)
 	data := t.TempDir()
@@ -276,14 +289,12 @@ func TestTray(t *testing.T) {
 	if tip := it.tooltip(); !strings.HasPrefix(tip, "Net-Pulse") {
 		t.Errorf("tooltip %q", tip)
 	}
-	if win, ok := findWindow(t); ok && win.viewable {
-		t.Error("--hidden showed the window")
+	if _, ok := findWindow(t); ok {
+		t.Error("--hidden made a window")
 	}
-	// The hidden page still loads and asks for traffic; let that burst of
-	// work pass first, so the 3 s below measure the tray, not a busy start.
-	// (A hidden page gets no animation frames, so it does not report
-	// drawing.)
-	a.waitLine(markerTrafficAsked, 45*time.Second)
+	if ps := tree(a.cmd.Process.Pid); len(ps) != 1 {
+		t.Errorf("--hidden runs %d processes, want the resident alone: %+v", len(ps), ps)
+	}
 
 	// Live rates: traffic both ways over the pair must show within 3 s.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -317,7 +328,6 @@ func TestTray(t *testing.T) {
 	}
 
 	// The documented menu: interface lines, Open dashboard, Settings, Quit.
-	// Both clicks below must find the window hidden first.
 	entries := it.menu()
 	ids := map[string]int32{}
 	var labels []string
@@ -332,24 +342,28 @@ func TestTray(t *testing.T) {
 		t.Fatalf("menu %q", labels)
 	}
 
+	// Open dashboard starts the window process, which draws the chart.
 	from := a.mark()
+	clicked := time.Now()
 	it.click(ids["Open dashboard"])
 	win := waitViewable(t, true, 10*time.Second)
+	winPID, winTree := windowTree(t, a, from)
 	a.waitLineAfter(&from, markerShown, 5*time.Second)
+	a.waitLineAfter(&from, markerDrawn, 20*time.Second)
+	t.Logf("Open dashboard: chart drawn %s after the click; window process %d with %d WebKit helpers",
+		time.Since(clicked).Round(time.Millisecond), winPID, len(webKit(winTree)))
 
-	// With a tray, the close button hides the window; the app keeps running.
-	// The app may still be working through its show requests, which would
-	// map the window again: close until it stays closed.
-	for tries := 0; ; tries++ {
-		if err := closeWindow(win.id); err != nil {
-			t.Fatal(err)
-		}
-		if w, ok := waitHidden(t, time.Second); !ok || !w.viewable {
-			break
-		}
-		if tries == 4 {
-			t.Fatal("the close button did not hide the window")
-		}
+	// Closing the window ends its process and its WebKit helpers; the app
+	// keeps running.
+	if err := closeWindow(win.id); err != nil {
+		t.Fatal(err)
+	}
+	if m := a.waitLineAfter(&from, markerWindowExit, 10*time.Second); m[1] != "0" {
+		t.Errorf("the window process exited %s when closed, want 0", m[1])
+	}
+	waitGone(t, winTree, 10*time.Second)
+	if left := webKit(tree(a.cmd.Process.Pid)); len(left) > 0 {
+		t.Errorf("WebKit processes left after the window closed: %+v", left)
 	}
 	select {
 	case <-a.done:
@@ -357,9 +371,12 @@ func TestTray(t *testing.T) {
 	default:
 	}
 
+	// Settings opens a new window on the settings view.
+	mark := a.mark()
 	it.click(ids["Settings"])
+	winPID, _ = windowTree(t, a, mark)
 	waitViewable(t, true, 10*time.Second)
-	if m := a.waitLineAfter(&from, markerShown, 5*time.Second); m[1] != "settings" {
+	if m := a.waitLineAfter(&from, markerShown, 10*time.Second); m[1] != "settings" {
 		t.Errorf("Settings showed the view %q", m[1])
 	}
 	// The Startup switch asked the OS, and found the entry.
@@ -367,11 +384,117 @@ func TestTray(t *testing.T) {
 		t.Errorf("Settings read start at login as %q, want on=true", m[1])
 	}
 
+	// kill -9 of the window process: the tray and the recording go on, and
+	// the tray opens a new window.
+	token := privToken(t, data)
+	kill9(t, winPID)
+	if m := a.waitLineAfter(&from, markerWindowExit, 10*time.Second); m[1] != "-1" {
+		t.Errorf("window-exit %s after kill -9, want -1", m[1])
+	}
+	polled := lastPoll(t, data, token)
+	time.Sleep(2500 * time.Millisecond)
+	if now := lastPoll(t, data, token); now <= polled {
+		t.Errorf("the collector stopped when the window was killed: last poll %d, then %d", polled, now)
+	}
+	if tip := it.tooltip(); !strings.HasPrefix(tip, "Net-Pulse") {
+		t.Errorf("tooltip after the window was killed: %q", tip)
+	}
+	it.click(ids["Open dashboard"])
+	waitViewable(t, true, 10*time.Second)
+	a.waitLineAfter(&from, markerDrawn, 20*time.Second)
+
+	// Quit ends the window and the resident, both with status 0.
+	everything := tree(a.cmd.Process.Pid)
 	it.click(ids["Quit"])
 	if code := a.wait(15 * time.Second); code != 0 {
 		t.Fatalf("exit status after Quit: %d, want 0", code)
 	}
+	if m := a.waitLineAfter(&from, markerWindowExit, time.Second); m[1] != "0" {
+		t.Errorf("the window process exited %s on Quit, want 0", m[1])
+	}
 	a.waitLine(markerFlushed, time.Second)
+	waitGone(t, everything, 5*time.Second)
+}
+
+// TestResidentKilled: kill -9 of the resident ends the window process and
+// its WebKit helpers too.
+func TestResidentKilled(t *testing.T) {
+	needEnv(t)
+	data := t.TempDir()
+	a := startApp(t, data)
+	a.waitLine(markerDomReady, 45*time.Second)
+	_, winTree := windowTree(t, a, 0)
+	kill9(t, a.cmd.Process.Pid)
+	a.wait(5 * time.Second)
+	waitGone(t, winTree, 10*time.Second)
+	if _, ok := findWindow(t); ok {
+		t.Error("the window is still on screen")
+	}
+}
+
+// TestPrivateChannel: the running app's channel answers only with the
+// session's token (app's TestPrivChannelRefusesOtherUsers runs a probe as
+// another user against the same code), and a second launch uses it to open
+// the window of an app running hidden.
+func TestPrivateChannel(t *testing.T) {
+	needEnv(t)
+	data := t.TempDir()
+	startWatcher(t) // a tray to start hidden in
+	a := startApp(t, data, "--hidden")
+	a.waitLine(markerTrayReady, 15*time.Second)
+	token := privToken(t, data)
+	tests := []struct {
+		name, token string
+		want        int
+	}{
+		{"with the token", token, http.StatusOK},
+		{"without a token", "", http.StatusUnauthorized},
+		{"with a wrong token", strings.Repeat("0", len(token)), http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, _ := privGet(t, data, tt.token, "/api/interfaces"); got != tt.want {
+				t.Errorf("status %d, want %d", got, tt.want)
+			}
+		})
+	}
+	fi, err := os.Stat(filepath.Join(data, "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("the channel's directory has mode %v, want 0700", fi.Mode().Perm())
+	}
+	for _, arg := range strings.Split(string(must(os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", a.cmd.Process.Pid)))), "\x00") {
+		if strings.Contains(arg, token) {
+			t.Error("the token is on the command line")
+		}
+	}
+	if strings.Contains(a.output(), "netpulse-test: window-started") {
+		t.Fatal("--hidden started a window")
+	}
+	second := startApp(t, data)
+	if code := second.wait(15 * time.Second); code != 0 {
+		t.Errorf("second launch exited %d, want 0", code)
+	}
+	a.waitLine(markerWindowStarted, 5*time.Second)
+	a.waitLine(markerDomReady, 45*time.Second)
+	waitViewable(t, true, 10*time.Second)
+
+	a.signal(syscall.SIGTERM)
+	if code := a.wait(15 * time.Second); code != 0 {
+		t.Fatalf("exit status after SIGTERM: %d, want 0", code)
+	}
+	if m := a.waitLine(markerWindowExit, time.Second); m[1] != "0" {
+		t.Errorf("the window process exited %s, want 0", m[1])
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func nonZero(s string) bool {

@@ -194,6 +194,7 @@ func startAppEnv(t *testing.T, extraEnv []string, dataDir string, args ...string
 		"NETPULSE_FLUSH_INTERVAL=1h", // so only the exit flush writes samples
 		"NO_AT_BRIDGE=1",             // no accessibility bus on the private bus
 		"XDG_SESSION_TYPE=x11",
+		"XDG_RUNTIME_DIR=", // the private channel then lives in the data folder, where the tests find it
 	)
 	cmd.Env = append(cmd.Env, extraEnv...)
 	// A file, not an io.Writer: WebKit's helper processes inherit it and may
