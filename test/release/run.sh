@@ -107,6 +107,8 @@ for n in 16 24 32 48 64 128 256 512; do
 done
 check "the desktop package depends on WebKitGTK 4.1" bash -c \
 	"dpkg-deb -f '$desk' Depends | grep -q libwebkit2gtk-4.1-0"
+check "the desktop package holds the resident and its window program" bash -c \
+	"test -x '$work/desktop/usr/bin/netpulse-desktop' && test -x '$work/desktop/usr/bin/netpulse-desktop-window'"
 
 # --- headless package: install, run the unit as written, reinstall --------
 deb=$(ls "$DIST"/netpulse_*_"$arch".deb | head -n 1)
@@ -207,7 +209,7 @@ check "the autostart entry is written, validated and removed" \
 if [ "${NETPULSE_RELEASE_SMOKE:-1}" = 1 ]; then
 	check "dpkg -i installs the desktop package" quiet dpkg -i "$desk"
 	check "the installed netpulse-desktop passes test/desktop" \
-		env NETPULSE_DESKTOP_BIN=/usr/bin/netpulse-desktop NETPULSE_ARTIFACTS="$work/artifacts" \
+		env NETPULSE_SYSTEM_TESTS=1 NETPULSE_DESKTOP_BIN=/usr/bin/netpulse-desktop NETPULSE_ARTIFACTS="$work/artifacts" \
 		go test -count=1 ./test/desktop/
 	check "dpkg -r removes the desktop package" quiet dpkg -r netpulse-desktop
 fi
