@@ -2,162 +2,211 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
-	"runtime"
+	goruntime "runtime"
+	"runtime/metrics"
+	"sort"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/netpulse/netpulse/collector"
+	"github.com/netpulse/netpulse/internal/promtext"
 	"github.com/netpulse/netpulse/storage"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics is what GET /metrics serves, on a registry of its own: nothing
-// registered elsewhere in the process leaks into it.
-type metrics struct {
-	reg          *prometheus.Registry
-	pollSeconds  prometheus.Histogram
-	flushSeconds prometheus.Histogram
-	pollErrors   prometheus.Counter
-	flushErrors  prometheus.Counter
+// stats is what GET /metrics serves: the interfaces' recorded totals, the
+// plans' usage, how polls and flushes go, and a few runtime and process
+// figures. Everything is read at scrape time, except the job timings.
+type stats struct {
+	version string
+	store   *storage.Storage
+	plans   func(context.Context) ([]Plan, error)
+	log     *slog.Logger
+	started time.Time
+
+	pollSeconds  *promtext.Histogram
+	flushSeconds *promtext.Histogram
+	pollErrors   atomic.Uint64
+	flushErrors  atomic.Uint64
+
+	inFlight chan struct{} // bounds concurrent scrapes
 }
 
-func newMetrics(version string, store *storage.Storage) *metrics {
-	m := &metrics{
-		reg: prometheus.NewRegistry(),
-		pollSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "netpulse_poll_duration_seconds",
-			Help:    "Time taken to read the monitored interfaces' counters and queue them for storage.",
-			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
-		}),
-		flushSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "netpulse_flush_duration_seconds",
-			Help:    "Time taken to write the queued polls into the database.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
-		}),
-		pollErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "netpulse_poll_errors_total",
-			Help: "Polls that could not read the interfaces' counters.",
-		}),
-		flushErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "netpulse_flush_errors_total",
-			Help: "Flushes that could not write to the database (the polls stay queued and are retried).",
-		}),
+func newStats(version string, store *storage.Storage, plans func(context.Context) ([]Plan, error), log *slog.Logger) *stats {
+	return &stats{
+		version: version, store: store, plans: plans, log: log, started: time.Now(),
+		pollSeconds: promtext.NewHistogram("netpulse_poll_duration_seconds",
+			"Time taken to read the monitored interfaces' counters and queue them for storage.",
+			[]float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}),
+		flushSeconds: promtext.NewHistogram("netpulse_flush_duration_seconds",
+			"Time taken to write the queued polls into the database.",
+			[]float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}),
+		inFlight: make(chan struct{}, 4),
 	}
-	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
-		Name:        "netpulse_build_info",
-		Help:        "Always 1; the labels tell the Net-Pulse version and the Go version it was built with.",
-		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
-	})
-	buildInfo.Set(1)
-	pending := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "netpulse_pending_records",
-		Help: "Polls recorded in memory and not yet written to the database.",
-	}, func() float64 { return float64(store.Pending()) })
-	// Plan gauges (netpulse_plan_used_bytes{plan}, netpulse_plan_cap_bytes
-	// and the cycle's start and end) join this list as a collector that
-	// reads the plans' live usage at scrape time.
-	m.reg.MustRegister(
-		newInterfaceCollector(store),
-		m.pollSeconds, m.flushSeconds, m.pollErrors, m.flushErrors,
-		buildInfo, pending,
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
-	return m
 }
 
-// handler serves the registry in Prometheus' text format, uncompressed:
-// gzip tripled a scrape's CPU time and kept compressor state of about a
-// megabyte per writer in memory, to save some 10 kB per scrape on a
-// network that is usually local (PERFORMANCE.md).
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{MaxRequestsInFlight: 4, DisableCompression: true})
+// handler serves the exposition, uncompressed: gzip tripled a scrape's CPU
+// time to save some 10 kB on a network that is usually local.
+func (m *stats) handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case m.inFlight <- struct{}{}:
+			defer func() { <-m.inFlight }()
+		default:
+			http.Error(w, "too many scrapes at once; try again", http.StatusServiceUnavailable)
+			return
+		}
+		var b promtext.Buffer
+		if err := m.write(r.Context(), &b); err != nil {
+			// Half an exposition would look like counters that vanished.
+			m.log.Warn("metrics scrape failed", "err", err)
+			http.Error(w, "metrics: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", promtext.ContentType)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(b.Bytes())
+	})
+}
+
+// write writes every family into b.
+func (m *stats) write(ctx context.Context, b *promtext.Buffer) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	totals, err := m.store.AllTimeTotals(ctx)
+	if err != nil {
+		return err
+	}
+	plans, err := m.plans(ctx)
+	if err != nil {
+		return err
+	}
+	writeInterfaces(b, totals)
+	writePlans(b, plans)
+
+	m.pollSeconds.Write(b)
+	m.flushSeconds.Write(b)
+	b.Family("netpulse_poll_errors_total", "Polls that could not read the interfaces' counters.", "counter")
+	b.Uint("netpulse_poll_errors_total", m.pollErrors.Load())
+	b.Family("netpulse_flush_errors_total", "Flushes that could not write to the database (the polls stay queued and are retried).", "counter")
+	b.Uint("netpulse_flush_errors_total", m.flushErrors.Load())
+	b.Family("netpulse_pending_records", "Polls recorded in memory and not yet written to the database.", "gauge")
+	b.Uint("netpulse_pending_records", uint64(m.store.Pending()))
+	b.Family("netpulse_build_info", "Always 1; the labels tell the Net-Pulse version and the Go version it was built with.", "gauge")
+	b.Sample("netpulse_build_info", 1, "goversion", goruntime.Version(), "version", m.version)
+	writeRuntime(b)
+	writeProcess(b, m.started)
+	return nil
+}
+
+// The per-interface counters are the recorded history, not the kernel's:
+// they never go down across restarts, kernel counter resets and re-created
+// interfaces, so increase() over any calendar range is that range's
+// recorded traffic.
+var interfaceFamilies = []struct {
+	name, help string
+	value      func(storage.Totals) uint64
+}{
+	{"receive_bytes_total", "Bytes received", func(t storage.Totals) uint64 { return t.RxBytes }},
+	{"transmit_bytes_total", "Bytes sent", func(t storage.Totals) uint64 { return t.TxBytes }},
+	{"receive_packets_total", "Packets received", func(t storage.Totals) uint64 { return t.RxPackets }},
+	{"transmit_packets_total", "Packets sent", func(t storage.Totals) uint64 { return t.TxPackets }},
+	{"receive_errors_total", "Receive errors", func(t storage.Totals) uint64 { return t.RxErrors }},
+	{"transmit_errors_total", "Transmit errors", func(t storage.Totals) uint64 { return t.TxErrors }},
+	{"receive_drops_total", "Received packets dropped", func(t storage.Totals) uint64 { return t.RxDrops }},
+	{"transmit_drops_total", "Packets to send that were dropped", func(t storage.Totals) uint64 { return t.TxDrops }},
+}
+
+func writeInterfaces(b *promtext.Buffer, totals map[string]storage.Totals) {
+	names := make([]string, 0, len(totals))
+	for name := range totals {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, f := range interfaceFamilies {
+		name := "netpulse_interface_" + f.name
+		b.Family(name, f.help+", all recorded since the interface's history began.", "counter")
+		for _, iface := range names {
+			b.Uint(name, f.value(totals[iface]), "interface", iface)
+		}
+	}
+}
+
+// writePlans writes each plan's current cycle. Plan names need not be
+// unique, so the id label keeps the series apart.
+func writePlans(b *promtext.Buffer, plans []Plan) {
+	for _, f := range []struct {
+		name, help string
+		value      func(Plan, *PlanUsage) float64
+	}{
+		{"netpulse_plan_used_bytes", "Bytes counted against the plan in its current cycle.",
+			func(_ Plan, u *PlanUsage) float64 { return float64(u.UsedBytes) }},
+		{"netpulse_plan_cap_bytes", "The plan's cap in bytes; 0 when it has none.",
+			func(p Plan, _ *PlanUsage) float64 { return float64(p.CapBytes) }},
+		{"netpulse_plan_projected_bytes", "Bytes the current cycle reaches at its average rate so far.",
+			func(_ Plan, u *PlanUsage) float64 { return float64(u.ProjectedBytes) }},
+		{"netpulse_plan_cycle_start_timestamp_seconds", "When the plan's current cycle began (Unix time).",
+			func(_ Plan, u *PlanUsage) float64 { return float64(u.CycleStart) }},
+		{"netpulse_plan_cycle_end_timestamp_seconds", "When the plan's current cycle ends (Unix time).",
+			func(_ Plan, u *PlanUsage) float64 { return float64(u.CycleEnd) }},
+	} {
+		b.Family(f.name, f.help, "gauge")
+		for _, p := range plans {
+			if p.Usage != nil {
+				b.Sample(f.name, f.value(p, p.Usage), "id", strconv.FormatInt(p.ID, 10), "plan", p.Name)
+			}
+		}
+	}
+}
+
+// runtimeSamples are the Go runtime's figures served as go_*.
+var runtimeSamples = []struct {
+	key, name, help, typ string
+}{
+	{"/sched/goroutines:goroutines", "go_goroutines", "Goroutines that currently exist.", "gauge"},
+	{"/memory/classes/heap/objects:bytes", "go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects.", "gauge"},
+	{"/memory/classes/total:bytes", "go_memstats_sys_bytes", "Bytes of memory obtained from the OS.", "gauge"},
+	{"/gc/cycles/total:gc-cycles", "go_gc_cycles_total", "Completed garbage collection cycles.", "counter"},
+}
+
+func writeRuntime(b *promtext.Buffer) {
+	s := make([]metrics.Sample, len(runtimeSamples))
+	for i, r := range runtimeSamples {
+		s[i].Name = r.key
+	}
+	metrics.Read(s)
+	for i, r := range runtimeSamples {
+		if s[i].Value.Kind() != metrics.KindUint64 {
+			continue
+		}
+		b.Family(r.name, r.help, r.typ)
+		b.Uint(r.name, s[i].Value.Uint64())
+	}
 }
 
 // timedPoll is the poll job, measured: its duration, and a failed read
 // counted.
-func (m *metrics) timedPoll(p *collector.Poller) func(context.Context) {
+func (m *stats) timedPoll(p *collector.Poller) func(context.Context) {
 	return func(ctx context.Context) {
 		start := time.Now()
 		p.Poll(ctx)
 		m.pollSeconds.Observe(time.Since(start).Seconds())
 		if _, err := p.Status(); err != nil {
-			m.pollErrors.Inc()
+			m.pollErrors.Add(1)
 		}
 	}
 }
 
 // timedFlush is the flush job, measured likewise.
-func (m *metrics) timedFlush(flush func(context.Context) error) func(context.Context) {
+func (m *stats) timedFlush(flush func(context.Context) error) func(context.Context) {
 	return func(ctx context.Context) {
 		start := time.Now()
 		err := flush(ctx)
 		m.flushSeconds.Observe(time.Since(start).Seconds())
 		if err != nil {
-			m.flushErrors.Inc()
-		}
-	}
-}
-
-// interfaceCollector exposes every interface's all-time totals as
-// counters. They come from the recorded history, not the kernel: they
-// never go down across restarts, kernel counter resets and re-created
-// interfaces, so increase() over any calendar range is that range's
-// recorded traffic.
-type interfaceCollector struct {
-	store                            *storage.Storage
-	rxBytes, txBytes, rxPkts, txPkts *prometheus.Desc
-	rxErrs, txErrs, rxDrops, txDrops *prometheus.Desc
-}
-
-func newInterfaceCollector(store *storage.Storage) *interfaceCollector {
-	desc := func(name, help string) *prometheus.Desc {
-		return prometheus.NewDesc("netpulse_interface_"+name, help, []string{"interface"}, nil)
-	}
-	return &interfaceCollector{
-		store:   store,
-		rxBytes: desc("receive_bytes_total", "Bytes received, all recorded since the interface's history began."),
-		txBytes: desc("transmit_bytes_total", "Bytes sent, all recorded since the interface's history began."),
-		rxPkts:  desc("receive_packets_total", "Packets received, all recorded since the interface's history began."),
-		txPkts:  desc("transmit_packets_total", "Packets sent, all recorded since the interface's history began."),
-		rxErrs:  desc("receive_errors_total", "Receive errors, all recorded since the interface's history began."),
-		txErrs:  desc("transmit_errors_total", "Transmit errors, all recorded since the interface's history began."),
-		rxDrops: desc("receive_drops_total", "Received packets dropped, all recorded since the interface's history began."),
-		txDrops: desc("transmit_drops_total", "Packets to send that were dropped, all recorded since the interface's history began."),
-	}
-}
-
-func (c *interfaceCollector) descs() []*prometheus.Desc {
-	return []*prometheus.Desc{c.rxBytes, c.txBytes, c.rxPkts, c.txPkts, c.rxErrs, c.txErrs, c.rxDrops, c.txDrops}
-}
-
-func (c *interfaceCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range c.descs() {
-		ch <- d
-	}
-}
-
-func (c *interfaceCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	totals, err := c.store.AllTimeTotals(ctx)
-	if err != nil {
-		for _, d := range c.descs() {
-			ch <- prometheus.NewInvalidMetric(d, err)
-		}
-		return
-	}
-	for name, t := range totals {
-		for _, v := range []struct {
-			d *prometheus.Desc
-			n uint64
-		}{
-			{c.rxBytes, t.RxBytes}, {c.txBytes, t.TxBytes}, {c.rxPkts, t.RxPackets}, {c.txPkts, t.TxPackets},
-			{c.rxErrs, t.RxErrors}, {c.txErrs, t.TxErrors}, {c.rxDrops, t.RxDrops}, {c.txDrops, t.TxDrops},
-		} {
-			ch <- prometheus.MustNewConstMetric(v.d, prometheus.CounterValue, float64(v.n), name)
+			m.flushErrors.Add(1)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -94,6 +95,45 @@ func TestMetrics(t *testing.T) {
 	if m["netpulse_pending_records"] < 1 {
 		t.Errorf("netpulse_pending_records = %v, want the pending record counted", m["netpulse_pending_records"])
 	}
+	// A plan's gauges are its live usage; two plans of one name stay apart
+	// by id, and a name that needs escaping is escaped.
+	ctx := context.Background()
+	var plans []Plan
+	for _, name := range []string{`Home "fibre"`, `Home "fibre"`} {
+		p, err := svc.CreatePlan(ctx, Plan{Name: name, Interfaces: []string{"np16m"}, Direction: "both",
+			CapBytes: 1 << 41, Period: "day", TZ: "UTC"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, p)
+	}
+	svc.store.Add(storage.Record{Interface: "np16m", Time: time.Now(), RxBytes: 100, TxBytes: 1})
+	m = scrape(t, srv.URL, testPassword)
+	listed, err := svc.Plans(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range plans {
+		u := listed[i].Usage
+		labels := fmt.Sprintf(`{id="%d",plan="Home \"fibre\""}`, p.ID)
+		for _, tc := range []struct {
+			name string
+			want float64
+		}{
+			{"netpulse_plan_used_bytes", float64(u.UsedBytes)},
+			{"netpulse_plan_cap_bytes", 1 << 41},
+			{"netpulse_plan_cycle_start_timestamp_seconds", float64(u.CycleStart)},
+			{"netpulse_plan_cycle_end_timestamp_seconds", float64(u.CycleEnd)},
+		} {
+			if got, ok := m[tc.name+labels]; !ok || got != tc.want {
+				t.Errorf("%s%s = %v (present %v), want %v", tc.name, labels, got, ok, tc.want)
+			}
+		}
+		if u.UsedBytes < 106 {
+			t.Errorf("plan %d used %d bytes, want today's 106 at least", p.ID, u.UsedBytes)
+		}
+	}
+
 	// The poll job is measured: within a few seconds it has run.
 	deadline := time.Now().Add(5 * time.Second)
 	for m["netpulse_poll_duration_seconds_count"] == 0 && time.Now().Before(deadline) {

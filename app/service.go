@@ -29,7 +29,7 @@ type Service struct {
 	poller *collector.Poller
 	sched  *collector.Schedule
 	hub    *hub
-	stats  *metrics
+	stats  *stats
 	bootID string
 	recs   []storage.Record // record's buffer; only the poll job uses it
 	plans  *planCache       // see plans.go
@@ -70,7 +70,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, log: log, store: store, hub: newHub(), plans: newPlanCache()}
-	s.stats = newMetrics(cfg.Version, store)
+	s.stats = newStats(cfg.Version, store, s.Plans, log)
 	s.alerts = newAlerter(s)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)
