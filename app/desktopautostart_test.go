@@ -63,3 +63,22 @@ func TestStartAtLoginBinding(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// The window process writes the entry for the resident, whose path the
+// resident gives it: a login must start the tray, not a bare window.
+func TestStartAtLoginStartsTheResident(t *testing.T) {
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	d := newDesktop(context.Background(), nil)
+	d.residentExe = "/opt/net pulse/netpulse-desktop"
+	if on, err := d.SetStartAtLogin(true); err != nil || !on {
+		t.Fatalf("SetStartAtLogin(true) = %v, %v", on, err)
+	}
+	b, err := os.ReadFile(filepath.Join(cfg, "autostart", "io.github.netpulse.NetPulse.desktop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "Exec=\"/opt/net pulse/netpulse-desktop\" --hidden\n") {
+		t.Errorf("the entry does not start the resident:\n%s", b)
+	}
+}
