@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata" // IANA zones for ?tz= on systems without zoneinfo
 
 	"github.com/netpulse/netpulse/app"
+	"github.com/netpulse/netpulse/internal/memtrim"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -82,6 +83,7 @@ func run(args []string) int {
 		log.Error("cannot start", "err", err)
 		return 1
 	}
+	memtrim.After(30 * time.Second)
 	if desktop {
 		err = app.RunDesktop(ctx, svc, cfg, assets)
 	} else {

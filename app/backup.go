@@ -36,13 +36,20 @@ func (h *handler) backup(w http.ResponseWriter, r *http.Request) {
 		h.respond(w, r, nil, err)
 		return
 	}
-	defer storage.RemoveBackup(path)
 	f, err := os.Open(path)
 	if err != nil {
+		storage.RemoveBackup(path)
 		h.respond(w, r, nil, fmt.Errorf("read backup: %w", err))
 		return
 	}
-	defer f.Close()
+	// The copy goes before the answer ends: removed now, the open file is
+	// still read to the end (Unix); where an open file cannot be removed
+	// (Windows), it goes once closed.
+	storage.RemoveBackup(path)
+	defer func() {
+		f.Close()
+		storage.RemoveBackup(path)
+	}()
 	st, err := f.Stat()
 	if err != nil {
 		h.respond(w, r, nil, fmt.Errorf("read backup: %w", err))

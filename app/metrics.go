@@ -23,6 +23,7 @@ type stats struct {
 	version string
 	store   *storage.Storage
 	plans   func(context.Context) ([]Plan, error)
+	aliases func() map[string]string // read-only
 	log     *slog.Logger
 	started time.Time
 
@@ -34,9 +35,10 @@ type stats struct {
 	inFlight chan struct{} // bounds concurrent scrapes
 }
 
-func newStats(version string, store *storage.Storage, plans func(context.Context) ([]Plan, error), log *slog.Logger) *stats {
+func newStats(version string, store *storage.Storage, plans func(context.Context) ([]Plan, error),
+	aliases func() map[string]string, log *slog.Logger) *stats {
 	return &stats{
-		version: version, store: store, plans: plans, log: log, started: time.Now(),
+		version: version, store: store, plans: plans, aliases: aliases, log: log, started: time.Now(),
 		pollSeconds: promtext.NewHistogram("netpulse_poll_duration_seconds",
 			"Time taken to read the monitored interfaces' counters and queue them for storage.",
 			[]float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}),
@@ -83,7 +85,7 @@ func (m *stats) write(ctx context.Context, b *promtext.Buffer) error {
 	if err != nil {
 		return err
 	}
-	writeInterfaces(b, totals)
+	writeInterfaces(b, totals, m.aliases())
 	writePlans(b, plans)
 
 	m.pollSeconds.Write(b)
@@ -119,12 +121,20 @@ var interfaceFamilies = []struct {
 	{"transmit_drops_total", "Packets to send that were dropped", func(t storage.Totals) uint64 { return t.TxDrops }},
 }
 
-func writeInterfaces(b *promtext.Buffer, totals map[string]storage.Totals) {
+// The alias is on an info series of its own, not on the counters: an alias
+// changed or removed would otherwise start new counter series and break
+// increase() across the change. Join it where a panel wants the alias:
+// ... * on(instance, interface) group_left(alias) netpulse_interface_info.
+func writeInterfaces(b *promtext.Buffer, totals map[string]storage.Totals, aliases map[string]string) {
 	names := make([]string, 0, len(totals))
 	for name := range totals {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	b.Family("netpulse_interface_info", "Always 1; alias is the display name set in Net-Pulse, empty when none.", "gauge")
+	for _, iface := range names {
+		b.Sample("netpulse_interface_info", 1, "interface", iface, "alias", aliases[iface])
+	}
 	for _, f := range interfaceFamilies {
 		name := "netpulse_interface_" + f.name
 		b.Family(name, f.help+", all recorded since the interface's history began.", "counter")

@@ -95,6 +95,15 @@ func TestMetrics(t *testing.T) {
 	if m["netpulse_pending_records"] < 1 {
 		t.Errorf("netpulse_pending_records = %v, want the pending record counted", m["netpulse_pending_records"])
 	}
+	// An alias is a label of the interface's info series.
+	if _, err := svc.SetAliases(context.Background(), map[string]string{"np16m": `Fibre "1"`}); err != nil {
+		t.Fatal(err)
+	}
+	m = scrape(t, srv.URL, testPassword)
+	if got := m[`netpulse_interface_info{interface="np16m",alias="Fibre \"1\""}`]; got != 1 {
+		t.Errorf("netpulse_interface_info with the alias = %v, want 1", got)
+	}
+
 	// A plan's gauges are its live usage; two plans of one name stay apart
 	// by id, and a name that needs escaping is escaped.
 	ctx := context.Background()

@@ -18,7 +18,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nicholas-fedor/shoutrrr/pkg/router"
 	"github.com/nicholas-fedor/shoutrrr/pkg/types"
 )
 
@@ -43,8 +42,7 @@ func Check(raw string) error {
 	if webhook(u) {
 		return nil
 	}
-	var r router.ServiceRouter
-	if _, err := r.Locate(raw); err != nil {
+	if _, err := locate(raw); err != nil {
 		return errors.New(scrub(fmt.Sprintf("not a valid %s:// service URL: %v", u.Scheme, unwrapAll(err)), raw))
 	}
 	return nil
@@ -117,8 +115,7 @@ func postJSON(ctx context.Context, client *http.Client, raw string, body []byte)
 // receiver that hangs is given up on at ctx's end (the send itself ends
 // when its own client gives up).
 func sendService(ctx context.Context, raw string, m Message) error {
-	var r router.ServiceRouter
-	svc, err := r.Locate(raw)
+	svc, err := locate(raw)
 	if err != nil {
 		return fmt.Errorf("not a valid service URL: %v", unwrapAll(err))
 	}

@@ -53,6 +53,13 @@ func TestCheck(t *testing.T) {
 		{"http://[::1", false},
 		{"nosuchservice://host/x", false},
 		{"discord://", false},
+		{"discord://token@channel", true},
+		{"telegram://110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw@telegram?chats=@chan", true},
+		{"gotify://gotify.example.com/Aaa.bbb.ccc.ddd", true},
+		{"smtp://user:pass@mail.example.com:587/?from=np@example.com&to=me@example.com", true},
+		{"slack://hook:WNA3PBYV6-F20DUQND3RQ-Webc4MAvoacrpPakR8phF0zi@webhook", true},
+		{"generic+https://hooks.example.net/alerts", true},
+		{"teams://group@tenant/altId/groupOwner", false}, // not linked
 	} {
 		t.Run(tc.raw, func(t *testing.T) {
 			if err := Check(tc.raw); (err == nil) != tc.ok {
