@@ -706,6 +706,8 @@ async function main() {
     await page.getByRole('list', { name: 'Chart key' }).getByText('Fibre e2e').waitFor();
     await page.getByRole('rowheader', { name: 'Fibre e2e' }).first().waitFor();
     await page.getByLabel('All interfaces combined').check();
+    // The plan steps start on Settings.
+    await page.getByRole('tab', { name: 'Settings' }).click();
   });
 
   await planTests({ test, assert, until, page, server, iface: HOST_IF, screenshot, beyondLoopback: () => new Server(port, join(tmp, 'data'), hostIP) });

@@ -8,12 +8,15 @@ const api = vi.hoisted(() => ({
   createPlan: vi.fn(),
   notifiers: vi.fn(),
   createNotifier: vi.fn(),
+  testNotifier: vi.fn(),
 }));
 vi.mock('../lib/transport.js', async (orig) => ({ ...(await orig()), transport: { ...api, mode: 'browser' } }));
 
 const { ApiError } = await import('../lib/transport.js');
 const PlanSettings = (await import('./PlanSettings.svelte')).default;
+const PlanCards = (await import('./PlanCards.svelte')).default;
 const NotifierSettings = (await import('./NotifierSettings.svelte')).default;
+const { DEFAULT_SETTINGS, settings } = await import('../stores/settings.js');
 
 let app;
 afterEach(() => {
@@ -21,7 +24,10 @@ afterEach(() => {
   app = undefined;
   document.body.innerHTML = '';
   vi.clearAllMocks();
+  settings.set({ ...DEFAULT_SETTINGS });
 });
+
+const language = (l) => settings.update((s) => ({ ...s, language: l }));
 
 async function settle() {
   for (let i = 0; i < 5; i++) {
@@ -78,6 +84,63 @@ describe('PlanSettings', () => {
   });
 });
 
+describe('PlanSettings in German', () => {
+  it('labels the form and says why a value is refused in German', async () => {
+    language('de');
+    api.plans.mockResolvedValue([]);
+    api.interfaces.mockResolvedValue([{ name: 'eth0', present: true, monitored: true }]);
+    app = mount(PlanSettings, { target: document.body });
+    await settle();
+    click('Tarif hinzufügen');
+    await settle();
+    expect(document.querySelector('label[for=plan-cap]').textContent).toBe('Limit');
+    expect(document.querySelector('#plan-period option[value=week]').textContent).toBe('wöchentlich');
+    input('#plan-name', 'Zuhause');
+    input('#plan-reset-day', '32');
+    await settle();
+    click('Tarif anlegen');
+    await settle();
+    expect(api.createPlan).not.toHaveBeenCalled();
+    expect(document.querySelector('#plan-reset_day-err').textContent).toBe('Der Rücksetztag muss ein Tag des Monats sein, 1 bis 31.');
+    expect(document.body.textContent).toContain('Nicht gespeichert: Bitte prüfen Sie die markierten Felder.');
+  });
+});
+
+describe('PlanCards', () => {
+  const now = Date.now() / 1000;
+  const card = {
+    id: 7,
+    name: 'Home',
+    interfaces: ['eth0'],
+    direction: 'rx',
+    cap_bytes: 500e9,
+    period: 'month',
+    reset_day: 1,
+    reset_hour: 0,
+    thresholds: [80, 100],
+    usage: { used_bytes: 412e9, percent: 82.4, cycle_end: now + 8.5 * 86400, projected_bytes: 520e9, projected_percent: 104 },
+  };
+  const cases = [
+    { name: 'English', lang: 'en', used: '412 GB of 500 GB', left: /· 9 days left$/, words: ['Projected', 'Resets', 'Bytes received'] },
+    { name: 'German', lang: 'de', used: '412 GB von 500 GB', left: /· noch 9 Tage$/, words: ['Hochgerechnet', 'Rücksetzung', 'Empfangene Bytes'] },
+    { name: 'Chinese', lang: 'zh', used: '已用 412 GB，上限 500 GB', left: /· 剩余 9 天$/, words: ['预计', '重置', '接收的字节'] },
+  ];
+  for (const c of cases) {
+    it(`shows a plan in ${c.name}`, async () => {
+      language(c.lang);
+      api.plans.mockResolvedValue([card]);
+      app = mount(PlanCards, { target: document.body });
+      await settle();
+      const el = document.querySelector('[data-testid=plan-card]');
+      expect(el.querySelector('.used').textContent.trim()).toBe(c.used);
+      expect(el.querySelector('[data-testid=plan-used]').dataset.bytes).toBe('412000000000');
+      expect(el.querySelector('[data-testid=plan-reset]').textContent).toMatch(c.left);
+      for (const w of c.words) expect(el.textContent).toContain(w);
+      expect(el.textContent).not.toMatch(/\{\w+\}|plan\./);
+    });
+  }
+});
+
 describe('NotifierSettings', () => {
   it('says to set NETPULSE_PASSWORD when the server refuses with 403', async () => {
     api.notifiers.mockResolvedValue([]);
@@ -99,5 +162,29 @@ describe('NotifierSettings', () => {
     app = mount(NotifierSettings, { target: document.body });
     await settle();
     expect(document.querySelector('[data-testid=notifier-last-error]').textContent).toContain('connection refused');
+  });
+
+  it('shows the intro with its examples as code, and the kinds of alert, in German', async () => {
+    language('de');
+    api.notifiers.mockResolvedValue([{ id: 1, name: 'Phone', url: 'ntfy://ntfy.sh/***', events: ['plan', 'rate'] }]);
+    app = mount(NotifierSettings, { target: document.body });
+    await settle();
+    const intro = document.querySelector('.intro');
+    expect([...intro.querySelectorAll('code')].map((c) => c.textContent)).toEqual([
+      'http://',
+      'https://',
+      'ntfy://ntfy.sh/my-topic',
+      'gotify://',
+      'discord://',
+      'telegram://',
+      'smtp://',
+    ]);
+    expect(intro.textContent).toMatch(/^Benachrichtigungen gehen an jedes Ziel/);
+    expect(intro.textContent).not.toMatch(/\{\w+\}/);
+    expect(document.querySelector('[data-testid=notifier-list]').textContent).toContain('Schwellen der Datentarife, Hohe Rate');
+    api.testNotifier.mockResolvedValue({});
+    click('Test senden');
+    await settle();
+    expect(document.querySelector('[data-testid=notifier-list] [role=status]').textContent.trim()).toBe('Test gesendet.');
   });
 });

@@ -64,6 +64,23 @@ export function translate(locale, key, vars = {}) {
   return msg.replace(/\{(\w+)\}/g, (m, name) => (vars[name] == null ? m : String(vars[name])));
 }
 
+/**
+ * fragments splits a message into its text and its placeholders, for a
+ * message whose values are markup rather than text (a <code>, a number with
+ * a test id): "{used} of {cap}" gives
+ * [{slot: "used"}, {text: " of "}, {slot: "cap"}]. Pass the message without
+ * vars, $t('plan.usedOf'), so its placeholders stay in place.
+ */
+export function fragments(msg) {
+  return String(msg)
+    .split(/(\{\w+\})/)
+    .filter((p) => p !== '')
+    .map((p) => {
+      const m = /^\{(\w+)\}$/.exec(p);
+      return m ? { slot: m[1] } : { text: p };
+    });
+}
+
 /** locale is the locale in effect: "en", "de" or "zh". */
 export const locale = derived(settings, ($s) => resolveLocale($s.language));
 

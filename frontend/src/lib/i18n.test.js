@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUES, detectLocale, LOCALES, resolveLocale, translate } from './i18n.js';
+import { CATALOGUES, detectLocale, fragments, LOCALES, resolveLocale, translate } from './i18n.js';
 import { formatAxis, formatBytes, formatRate } from './units.js';
 import { bucketRange } from './timefmt.js';
 
@@ -48,6 +48,17 @@ describe('translate', () => {
     { name: 'unknown key is shown as the key', loc: 'de', key: 'no.such.key', want: 'no.such.key' },
   ];
   for (const c of cases) it(c.name, () => expect(translate(c.loc, c.key, c.vars)).toBe(c.want));
+});
+
+describe('fragments', () => {
+  const cases = [
+    { name: 'placeholders around text', msg: '{used} of {cap}', want: [{ slot: 'used' }, { text: ' of ' }, { slot: 'cap' }] },
+    { name: 'text around a placeholder', msg: 'An {http} URL', want: [{ text: 'An ' }, { slot: 'http' }, { text: ' URL' }] },
+    { name: 'no placeholder', msg: 'Cap reached', want: [{ text: 'Cap reached' }] },
+    { name: 'German catalogue', msg: translate('de', 'plan.usedOf'), want: [{ slot: 'used' }, { text: ' von ' }, { slot: 'cap' }] },
+    { name: 'Chinese catalogue', msg: translate('zh', 'plan.usedCycle'), want: [{ text: '本周期已用 ' }, { slot: 'used' }] },
+  ];
+  for (const c of cases) it(c.name, () => expect(fragments(c.msg)).toEqual(c.want));
 });
 
 describe('locale formatting', () => {

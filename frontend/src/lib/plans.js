@@ -1,8 +1,16 @@
 // Data plans on the page: the numbers a plan card shows, and the plan form's
 // conversion and checks. The server checks everything again; these checks
 // only spare a round trip and put the message next to the field.
+//
+// Functions that put things into words take tr, the translate function of
+// the page's locale ($t from i18n.js), and the locale for numbers and dates.
+// This module imports no catalogue, so the browser test can load it in Node;
+// without tr, texts come back as their catalogue keys.
 
 import { formatBytes } from './units.js';
+import { dateFormat, fixed, numberFormat } from './intl.js';
+
+const keyOnly = (key) => key;
 
 /** MAX_THRESHOLDS, THRESHOLD_MIN and THRESHOLD_MAX follow the API's limits. */
 export const MAX_THRESHOLDS = 8;
@@ -43,27 +51,36 @@ export function planLevel(percent, thresholds = []) {
   return first != null && percent >= first ? 'warn' : 'ok';
 }
 
-/** formatPercent renders a percent the way the card and tray do: "82 %", "0.4 %". */
-export function formatPercent(p) {
-  if (p == null || !Number.isFinite(p)) return '–';
-  if (p > 0 && p < 1) return `${p.toFixed(1)} %`;
-  return `${Math.floor(p)} %`;
-}
+// The English percent, for callers without a catalogue (the browser test).
+const PERCENT = (key, { n }) => `${n} %`;
 
-/** daysLeft renders the time until the cycle ends: "9 days left", "5 hours left". */
-export function daysLeft(cycleEnd, nowSec) {
-  const left = cycleEnd - nowSec;
-  if (left <= 0) return 'resetting now';
-  if (left < DAY) {
-    const h = Math.ceil(left / 3600);
-    return h === 1 ? 'less than an hour left' : `${h} hours left`;
-  }
-  const d = Math.ceil(left / DAY);
-  return d === 1 ? '1 day left' : `${d} days left`;
+/**
+ * formatPercent renders a percent the way the card and tray do: "82 %",
+ * "0.4 %"; in German "0,4 %". tr gives the catalogue's plan.percent.
+ */
+export function formatPercent(p, locale = 'en', tr = PERCENT) {
+  if (p == null || !Number.isFinite(p)) return '–';
+  const n = p > 0 && p < 1 ? fixed(p, 1, locale) : fixed(Math.floor(p), 0, locale);
+  return tr('plan.percent', { n });
 }
 
 /**
- * formatDate renders a unix time as a short date in the user's locale and the
+ * daysLeft renders the time until the cycle ends: "9 days left", "5 hours
+ * left"; in German "noch 9 Tage".
+ */
+export function daysLeft(cycleEnd, nowSec, tr = keyOnly, locale = 'en') {
+  const left = cycleEnd - nowSec;
+  if (left <= 0) return tr('plan.resettingNow');
+  if (left < DAY) {
+    const h = Math.ceil(left / 3600);
+    return h === 1 ? tr('plan.lessThanHour') : tr('plan.hoursLeft', { count: h, n: numberFormat(locale).format(h) });
+  }
+  const d = Math.ceil(left / DAY);
+  return tr('plan.daysLeft', { count: d, n: numberFormat(locale).format(d) });
+}
+
+/**
+ * formatDate renders a unix time as a short date in the locale and the
  * plan's zone ("15 Dec", "Dec 15"); a zone the browser does not know falls
  * back to the local one.
  */
@@ -72,17 +89,54 @@ export function formatDate(unixSec, tz, locale = undefined, withTime = false) {
   if (withTime) Object.assign(opts, { hour: '2-digit', minute: '2-digit' });
   const d = new Date(unixSec * 1000);
   try {
-    return new Intl.DateTimeFormat(locale, { ...opts, timeZone: tz || undefined }).format(d);
+    return dateFormat(locale, { ...opts, timeZone: tz || undefined }).format(d);
   } catch {
-    return new Intl.DateTimeFormat(locale, opts).format(d);
+    return dateFormat(locale, opts).format(d);
   }
 }
 
+/** weekdayNames lists the days of the week in the locale, Monday first. */
+export function weekdayNames(locale = 'en') {
+  // 1 January 2024 was a Monday.
+  const f = dateFormat(locale, { weekday: 'long', timeZone: 'UTC' });
+  return [0, 1, 2, 3, 4, 5, 6].map((i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))));
+}
+
 /**
- * planCard is everything one plan's card shows. The byte values are the
- * API's, untouched, so a test can compare them.
+ * planSummary is a plan's line in the Settings list:
+ * "eth0 + wlan0 · 500 GB · resets on day 15 at 06:00 Europe/Berlin".
  */
-export function planCard(plan, { nowSec = Date.now() / 1000, prefix = 'si', locale = undefined } = {}) {
+export function planSummary(plan, { prefix = 'si', locale = 'en', tr = keyOnly } = {}) {
+  const cap = plan.cap_bytes > 0 ? formatBytes(plan.cap_bytes, prefix, locale) : tr('plan.noCap');
+  const time = `${String(plan.reset_hour ?? 0).padStart(2, '0')}:00${plan.tz ? ` ${plan.tz}` : ''}`;
+  let reset;
+  if (plan.period === 'month') reset = tr('plan.resetsMonthly', { day: plan.reset_day, time });
+  else if (plan.period === 'week') {
+    const days = weekdayNames(locale);
+    reset = tr('plan.resetsWeekly', { weekday: days[(plan.reset_day ?? 1) - 1] ?? days[0], time });
+  } else reset = tr('plan.resetsDaily', { time });
+  return [(plan.interfaces ?? []).join(' + '), cap, reset].join(' · ');
+}
+
+/** NOTIFIER_EVENTS are the kinds of alert a notifier can take. */
+export const NOTIFIER_EVENTS = ['plan', 'rate', 'interface', 'health'];
+
+/** eventWords names a kind of alert: "Data plan thresholds"; an unknown one is left as it is. */
+export function eventWords(event, tr = keyOnly) {
+  return NOTIFIER_EVENTS.includes(event) ? tr(`notifier.event.${event}`) : event;
+}
+
+/** eventList names a notifier's kinds of alert: "Data plan thresholds, High rate". */
+export function eventList(events, tr = keyOnly) {
+  return (events ?? []).map((e) => eventWords(e, tr)).join(tr('common.listSep'));
+}
+
+/**
+ * planCard is everything one plan's card shows, in the locale of tr and
+ * locale. The byte values are the API's, untouched, so a test can compare
+ * them.
+ */
+export function planCard(plan, { nowSec = Date.now() / 1000, prefix = 'si', locale = 'en', tr = keyOnly } = {}) {
   const u = plan.usage ?? {};
   const cap = plan.cap_bytes > 0 ? plan.cap_bytes : 0;
   const thresholds = [...(plan.thresholds ?? [])].sort((a, b) => a - b);
@@ -98,20 +152,24 @@ export function planCard(plan, { nowSec = Date.now() / 1000, prefix = 'si', loca
     bar: cap ? Math.max(0, Math.min(100, percent)) : 0,
     thresholds,
     reached: u.thresholds_reached ?? [],
-    usedText: formatBytes(u.used_bytes ?? 0, prefix),
-    capText: cap ? formatBytes(cap, prefix) : '',
-    percentText: cap ? formatPercent(percent) : '',
+    usedText: formatBytes(u.used_bytes ?? 0, prefix, locale),
+    capText: cap ? formatBytes(cap, prefix, locale) : '',
+    percentText: cap ? formatPercent(percent, locale, tr) : '',
     projected: u.projected_bytes ?? null,
-    projectedText: u.projected_bytes != null ? formatBytes(u.projected_bytes, prefix) : '',
-    projectedPercentText: cap && u.projected_percent != null ? formatPercent(u.projected_percent) : '',
-    left: u.cycle_end ? daysLeft(u.cycle_end, nowSec) : '',
+    projectedText: u.projected_bytes != null ? formatBytes(u.projected_bytes, prefix, locale) : '',
+    projectedPercentText: cap && u.projected_percent != null ? formatPercent(u.projected_percent, locale, tr) : '',
+    left: u.cycle_end ? daysLeft(u.cycle_end, nowSec, tr, locale) : '',
     resetText: u.cycle_end ? formatDate(u.cycle_end, plan.tz, locale) : '',
     capReachedText: '',
-    direction: { rx: 'received', tx: 'sent', both: 'received and sent' }[plan.direction] ?? '',
+    bytesText: ['rx', 'tx', 'both'].includes(plan.direction) ? tr(`plan.bytes.${plan.direction}`) : '',
   };
-  if (cap && percent >= 100) card.capReachedText = 'Cap reached';
+  // "520 GB (104 %)"
+  card.projectedLine = card.projectedPercentText
+    ? tr('plan.projectedOf', { bytes: card.projectedText, percent: card.projectedPercentText })
+    : card.projectedText;
+  if (cap && percent >= 100) card.capReachedText = tr('plan.capReached');
   else if (cap && u.cap_reached_at != null && u.cap_reached_at < (u.cycle_end ?? Infinity)) {
-    card.capReachedText = `At this rate the cap is reached on ${formatDate(u.cap_reached_at, plan.tz, locale, true)}`;
+    card.capReachedText = tr('plan.capReachedOn', { date: formatDate(u.cap_reached_at, plan.tz, locale, true) });
   }
   return card;
 }
@@ -166,53 +224,56 @@ export function planToForm(plan, prefix = 'si') {
 
 const isInt = (s) => /^-?\d+$/.test(String(s).trim());
 
+/** MAX_NAME is the longest plan name the form takes. */
+export const MAX_NAME = 100;
+
 /**
  * checkPlanForm checks a plan form and converts it to the API's body.
  * It returns {plan} when every field is fine, else {errors: {field: message}}
- * keyed by the API's field names.
+ * keyed by the API's field names, the messages in the locale of tr.
  */
-export function checkPlanForm(form, prefix = 'si') {
+export function checkPlanForm(form, prefix = 'si', tr = keyOnly) {
   const errors = {};
   const name = String(form.name ?? '').trim();
-  if (!name) errors.name = 'Give the plan a name.';
-  else if (name.length > 100) errors.name = 'The name is too long (at most 100 characters).';
+  if (!name) errors.name = tr('plan.err.name');
+  else if (name.length > MAX_NAME) errors.name = tr('plan.err.nameLong', { count: MAX_NAME });
 
   const interfaces = [...new Set(form.interfaces ?? [])];
-  if (interfaces.length === 0) errors.interfaces = 'Pick at least one interface.';
+  if (interfaces.length === 0) errors.interfaces = tr('plan.err.interfaces');
 
-  if (!['both', 'rx', 'tx'].includes(form.direction)) errors.direction = 'Pick what counts: received, sent or both.';
+  if (!['both', 'rx', 'tx'].includes(form.direction)) errors.direction = tr('plan.err.direction');
 
   let cap = 0;
   const capText = String(form.capValue ?? '').trim().replace(',', '.');
   if (capText !== '') {
     const unit = capUnits(prefix).find((u) => u.unit === form.capUnit) ?? capUnits(prefix)[1];
     const v = Number(capText);
-    if (!Number.isFinite(v)) errors.cap_bytes = 'The cap must be a number (leave it empty for no cap).';
-    else if (v < 0) errors.cap_bytes = 'The cap cannot be negative.';
+    if (!Number.isFinite(v)) errors.cap_bytes = tr('plan.err.capNumber');
+    else if (v < 0) errors.cap_bytes = tr('plan.err.capNegative');
     else {
       cap = Math.round(v * unit.factor);
-      if (!Number.isSafeInteger(cap)) errors.cap_bytes = 'The cap is too large.';
+      if (!Number.isSafeInteger(cap)) errors.cap_bytes = tr('plan.err.capLarge');
     }
   }
 
-  if (!['month', 'week', 'day'].includes(form.period)) errors.period = 'Pick month, week or day.';
+  if (!['month', 'week', 'day'].includes(form.period)) errors.period = tr('plan.err.period');
 
   let resetDay = 1;
   if (form.period === 'month' || form.period === 'week') {
     const max = form.period === 'month' ? 31 : 7;
     const text = String(form.reset_day ?? '').trim();
     if (!isInt(text) || Number(text) < 1 || Number(text) > max) {
-      errors.reset_day = form.period === 'month' ? 'The reset day must be a day of the month, 1 to 31.' : 'Pick a weekday.';
+      errors.reset_day = tr(form.period === 'month' ? 'plan.err.resetDay' : 'plan.err.weekday');
     } else resetDay = Number(text);
   }
 
   const hourText = String(form.reset_hour ?? '').trim();
   let resetHour = 0;
-  if (!isInt(hourText) || Number(hourText) < 0 || Number(hourText) > 23) errors.reset_hour = 'The reset hour must be 0 to 23.';
+  if (!isInt(hourText) || Number(hourText) < 0 || Number(hourText) > 23) errors.reset_hour = tr('plan.err.resetHour');
   else resetHour = Number(hourText);
 
   const tz = String(form.tz ?? '').trim();
-  if (tz && !validZone(tz)) errors.tz = `"${tz}" is not a time zone name like Europe/Berlin.`;
+  if (tz && !validZone(tz)) errors.tz = tr('plan.err.tz', { tz });
 
   const parts = String(form.thresholds ?? '')
     .split(/[,;\s]+/)
@@ -221,13 +282,13 @@ export function checkPlanForm(form, prefix = 'si') {
   const thresholds = [];
   for (const p of parts) {
     if (!isInt(p) || Number(p) < THRESHOLD_MIN || Number(p) > THRESHOLD_MAX) {
-      errors.thresholds = `Thresholds are whole percents from ${THRESHOLD_MIN} to ${THRESHOLD_MAX}; "${p}" is not.`;
+      errors.thresholds = tr('plan.err.threshold', { min: THRESHOLD_MIN, max: THRESHOLD_MAX, value: p });
       break;
     }
     if (!thresholds.includes(Number(p))) thresholds.push(Number(p));
   }
   if (!errors.thresholds && thresholds.length > MAX_THRESHOLDS) {
-    errors.thresholds = `At most ${MAX_THRESHOLDS} thresholds.`;
+    errors.thresholds = tr('plan.err.thresholdCount', { count: MAX_THRESHOLDS });
   }
 
   if (Object.keys(errors).length) return { errors };
@@ -254,18 +315,16 @@ function validZone(tz) {
   }
 }
 
-/** checkNotifierForm checks a notifier form: {notifier} or {errors}. */
-export function checkNotifierForm(form) {
+/** checkNotifierForm checks a notifier form: {notifier} or {errors}, the messages in the locale of tr. */
+export function checkNotifierForm(form, tr = keyOnly) {
   const errors = {};
   const name = String(form.name ?? '').trim();
-  if (!name) errors.name = 'Give the notifier a name.';
+  if (!name) errors.name = tr('notifier.err.name');
   const url = String(form.url ?? '').trim();
-  if (!url) errors.url = 'Enter the URL to send to.';
-  else if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) {
-    errors.url = 'This is not a URL: it needs a scheme, like https://… or ntfy://…';
-  }
+  if (!url) errors.url = tr('notifier.err.url');
+  else if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) errors.url = tr('notifier.err.scheme');
   const events = [...new Set(form.events ?? [])];
-  if (events.length === 0) errors.events = 'Pick at least one kind of event.';
+  if (events.length === 0) errors.events = tr('notifier.err.events');
   if (Object.keys(errors).length) return { errors };
   return { notifier: { name, url, events } };
 }

@@ -4,14 +4,27 @@ import {
   checkPlanForm,
   daysLeft,
   emptyPlanForm,
+  eventList,
+  eventWords,
   fieldOf,
   formatPercent,
   needsPassword,
   planCard,
   planLevel,
+  planSummary,
   planToForm,
   splitCap,
+  weekdayNames,
 } from './plans.js';
+import { translate } from './i18n.js';
+
+// The translate functions the page passes as $t.
+const TR = {
+  en: (key, vars) => translate('en', key, vars),
+  de: (key, vars) => translate('de', key, vars),
+  zh: (key, vars) => translate('zh', key, vars),
+};
+const en = TR.en;
 
 const DEC15 = Date.UTC(2026, 11, 14, 23) / 1000; // 15 Dec 00:00 in Berlin
 
@@ -53,38 +66,71 @@ describe('planCard', () => {
     ['at the cap', { used_bytes: 500e9, percent: 100 }, 'over', 100, '100 %'],
     ['past the cap, bar full', { used_bytes: 600e9, percent: 120 }, 'over', 100, '120 %'],
   ])('%s', (_, usage, level, bar, text) => {
-    const c = planCard(plan({}, usage), { nowSec: now, locale: 'en-GB' });
+    const c = planCard(plan({}, usage), { nowSec: now, locale: 'en-GB', tr: en });
     expect(c.level).toBe(level);
     expect(c.bar).toBe(bar);
     expect(c.percentText).toBe(text);
   });
 
   it('shows the API numbers with the reset date in the plan zone', () => {
-    const c = planCard(plan(), { nowSec: now, locale: 'en-GB' });
+    const c = planCard(plan(), { nowSec: now, locale: 'en-GB', tr: en });
     expect(c.used).toBe(412e9);
     expect(c.cap).toBe(500e9);
     expect(c.usedText).toBe('412 GB');
     expect(c.capText).toBe('500 GB');
     expect(c.projectedText).toBe('520 GB');
     expect(c.projectedPercentText).toBe('104 %');
+    expect(c.projectedLine).toBe('520 GB\u00a0(104 %)');
     expect(c.resetText).toBe('15 Dec');
     expect(c.left).toBe('9 days left');
     expect(c.capReachedText).toMatch(/^At this rate the cap is reached on 13 Dec/);
+    expect(c.bytesText).toBe('Bytes received and sent');
+  });
+
+  it.each([
+    {
+      name: 'German',
+      locale: 'de',
+      want: { usedText: '412 GB', percentText: '82 %', resetText: '15. Dez.', left: 'noch 9 Tage', bytesText: 'Empfangene und gesendete Bytes' },
+      capReached: /^Bei diesem Tempo ist das Limit am 13\. Dez\./,
+    },
+    {
+      name: 'Chinese',
+      locale: 'zh',
+      want: { usedText: '412 GB', percentText: '82%', resetText: '12月15日', left: '剩余 9 天', bytesText: '接收和发送的字节', projectedLine: '520 GB（104%）' },
+      capReached: /^按此速度，将于 12月13日/,
+    },
+  ])('speaks $name', ({ locale, want, capReached }) => {
+    const c = planCard(plan(), { nowSec: now, locale, tr: TR[locale] });
+    expect(c).toMatchObject(want);
+    expect(c.capReachedText).toMatch(capReached);
+  });
+
+  it('writes the German decimal comma', () => {
+    const c = planCard(plan({ cap_bytes: 2 ** 40 }, { used_bytes: 1.5 * 2 ** 30, percent: 0.14 }), { nowSec: now, prefix: 'iec', locale: 'de', tr: TR.de });
+    expect(c.usedText).toBe('1,50 GiB');
+    expect(c.percentText).toBe('0,1 %');
+  });
+
+  it('without a translate function shows the catalogue keys', () => {
+    const c = planCard(plan(), { nowSec: now });
+    expect(c.left).toBe('plan.daysLeft');
+    expect(c.bytesText).toBe('plan.bytes.both');
   });
 
   it('formats the reset date in the locale', () => {
-    expect(planCard(plan(), { nowSec: now, locale: 'en-US' }).resetText).toBe('Dec 15');
-    expect(planCard(plan(), { nowSec: now, locale: 'de-DE' }).resetText).toBe('15. Dez.');
+    expect(planCard(plan(), { nowSec: now, locale: 'en-US', tr: en }).resetText).toBe('Dec 15');
+    expect(planCard(plan(), { nowSec: now, locale: 'de-DE', tr: TR.de }).resetText).toBe('15. Dez.');
   });
 
   it('uses the IEC prefixes when asked', () => {
-    const c = planCard(plan({ cap_bytes: 2 ** 40 }, { used_bytes: 2 ** 39, percent: 50 }), { nowSec: now, prefix: 'iec' });
+    const c = planCard(plan({ cap_bytes: 2 ** 40 }, { used_bytes: 2 ** 39, percent: 50 }), { nowSec: now, prefix: 'iec', tr: en });
     expect(c.usedText).toBe('512 GiB');
     expect(c.capText).toBe('1.00 TiB');
   });
 
   it('without a cap shows the cycle usage only', () => {
-    const c = planCard(plan({ cap_bytes: 0 }, { percent: null, projected_percent: null, cap_reached_at: null }), { nowSec: now });
+    const c = planCard(plan({ cap_bytes: 0 }, { percent: null, projected_percent: null, cap_reached_at: null }), { nowSec: now, tr: en });
     expect(c.hasCap).toBe(false);
     expect(c.percentText).toBe('');
     expect(c.capText).toBe('');
@@ -94,11 +140,12 @@ describe('planCard', () => {
   });
 
   it('says the cap is reached once it is', () => {
-    expect(planCard(plan({}, { percent: 101, used_bytes: 505e9 }), { nowSec: now }).capReachedText).toBe('Cap reached');
+    expect(planCard(plan({}, { percent: 101, used_bytes: 505e9 }), { nowSec: now, tr: en }).capReachedText).toBe('Cap reached');
+    expect(planCard(plan({}, { percent: 101, used_bytes: 505e9 }), { nowSec: now, locale: 'de', tr: TR.de }).capReachedText).toBe('Limit erreicht');
   });
 
   it('says nothing about the cap when this cycle will not reach it', () => {
-    expect(planCard(plan({}, { cap_reached_at: null }), { nowSec: now }).capReachedText).toBe('');
+    expect(planCard(plan({}, { cap_reached_at: null }), { nowSec: now, tr: en }).capReachedText).toBe('');
   });
 });
 
@@ -113,22 +160,85 @@ describe('planLevel', () => {
   ])('%s %% with %j is %s', (p, t, want) => expect(planLevel(p, t)).toBe(want));
 });
 
-describe('formatPercent and daysLeft', () => {
-  it.each([
-    [0, '0 %'],
-    [0.42, '0.4 %'],
-    [82.9, '82 %'],
-    [1000, '1000 %'],
-    [null, '–'],
-  ])('formatPercent(%s)', (p, want) => expect(formatPercent(p)).toBe(want));
+describe('formatPercent', () => {
+  const cases = [
+    { name: 'zero', p: 0, want: '0 %' },
+    { name: 'below one, one decimal', p: 0.42, want: '0.4 %' },
+    { name: 'whole percents round down', p: 82.9, want: '82 %' },
+    { name: 'no grouping', p: 1000, want: '1000 %' },
+    { name: 'nothing to show', p: null, want: '–' },
+    { name: 'English catalogue', p: 82.9, loc: 'en', want: '82 %' },
+    { name: 'German decimal comma', p: 0.42, loc: 'de', want: '0,4 %' },
+    { name: 'German, no grouping', p: 1000, loc: 'de', want: '1000 %' },
+    { name: 'Chinese, no space', p: 82.9, loc: 'zh', want: '82%' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => expect(c.loc ? formatPercent(c.p, c.loc, TR[c.loc]) : formatPercent(c.p)).toBe(c.want));
+  }
+});
 
-  it.each([
-    ['days', 8.2 * 86400, '9 days left'],
-    ['one day', 86400, '1 day left'],
-    ['hours', 5 * 3600, '5 hours left'],
-    ['minutes', 600, 'less than an hour left'],
-    ['past', -5, 'resetting now'],
-  ])('daysLeft: %s', (_, left, want) => expect(daysLeft(1000 + left, 1000)).toBe(want));
+describe('daysLeft', () => {
+  const cases = [
+    { name: 'days', left: 8.2 * 86400, loc: 'en', want: '9 days left' },
+    { name: 'one day', left: 86400, loc: 'en', want: '1 day left' },
+    { name: 'hours', left: 5 * 3600, loc: 'en', want: '5 hours left' },
+    { name: 'minutes', left: 600, loc: 'en', want: 'less than an hour left' },
+    { name: 'past', left: -5, loc: 'en', want: 'resetting now' },
+    { name: 'German days', left: 8.2 * 86400, loc: 'de', want: 'noch 9 Tage' },
+    { name: 'German one day', left: 86400, loc: 'de', want: 'noch 1 Tag' },
+    { name: 'German hours', left: 5 * 3600, loc: 'de', want: 'noch 5 Stunden' },
+    { name: 'German minutes', left: 600, loc: 'de', want: 'noch weniger als eine Stunde' },
+    { name: 'German past', left: 0, loc: 'de', want: 'wird jetzt zurückgesetzt' },
+    { name: 'Chinese days', left: 8.2 * 86400, loc: 'zh', want: '剩余 9 天' },
+    { name: 'Chinese one day', left: 86400, loc: 'zh', want: '剩余 1 天' },
+  ];
+  for (const c of cases) it(c.name, () => expect(daysLeft(1000 + c.left, 1000, TR[c.loc], c.loc)).toBe(c.want));
+});
+
+describe('weekdayNames', () => {
+  const cases = [
+    { name: 'English', loc: 'en', want: ['Monday', 'Sunday'] },
+    { name: 'German', loc: 'de', want: ['Montag', 'Sonntag'] },
+    { name: 'Chinese', loc: 'zh', want: ['星期一', '星期日'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const days = weekdayNames(c.loc);
+      expect(days).toHaveLength(7);
+      expect([days[0], days[6]]).toEqual(c.want);
+    });
+  }
+});
+
+describe('planSummary', () => {
+  const base = { interfaces: ['eth0', 'wlan0'], cap_bytes: 500e9, period: 'month', reset_day: 15, reset_hour: 6, tz: 'Europe/Berlin' };
+  const cases = [
+    { name: 'monthly', plan: base, loc: 'en', want: 'eth0 + wlan0 · 500 GB · resets on day 15 at 06:00 Europe/Berlin' },
+    { name: 'weekly', plan: { ...base, period: 'week', reset_day: 3, tz: '' }, loc: 'en', want: 'eth0 + wlan0 · 500 GB · resets on Wednesday at 06:00' },
+    { name: 'daily without a cap', plan: { ...base, period: 'day', cap_bytes: 0, reset_hour: 0 }, loc: 'en', want: 'eth0 + wlan0 · no cap · resets daily at 00:00 Europe/Berlin' },
+    { name: 'German monthly', plan: { ...base, cap_bytes: 1.5e12 }, loc: 'de', want: 'eth0 + wlan0 · 1,50 TB · Rücksetzung am 15. um 06:00 Europe/Berlin' },
+    { name: 'German weekly', plan: { ...base, period: 'week', reset_day: 1 }, loc: 'de', want: 'eth0 + wlan0 · 500 GB · Rücksetzung am Montag um 06:00 Europe/Berlin' },
+    { name: 'German daily without a cap', plan: { ...base, period: 'day', cap_bytes: 0 }, loc: 'de', want: 'eth0 + wlan0 · kein Limit · tägliche Rücksetzung um 06:00 Europe/Berlin' },
+    { name: 'Chinese weekly', plan: { ...base, period: 'week', reset_day: 7, tz: '' }, loc: 'zh', want: 'eth0 + wlan0 · 500 GB · 每星期日 06:00 重置' },
+  ];
+  for (const c of cases) it(c.name, () => expect(planSummary(c.plan, { locale: c.loc, tr: TR[c.loc] })).toBe(c.want));
+});
+
+describe('eventWords and eventList', () => {
+  const cases = [
+    { name: 'one kind', events: ['plan'], loc: 'en', want: 'Data plan thresholds' },
+    { name: 'several kinds', events: ['rate', 'interface', 'health'], loc: 'en', want: 'High rate, Interface gone, Recording degraded or recovered' },
+    { name: 'an unknown kind is left as it is', events: ['plan', 'solar-flare'], loc: 'en', want: 'Data plan thresholds, solar-flare' },
+    { name: 'none', events: undefined, loc: 'en', want: '' },
+    { name: 'German', events: ['plan', 'interface'], loc: 'de', want: 'Schwellen der Datentarife, Schnittstelle verschwunden' },
+    { name: 'Chinese list mark', events: ['plan', 'rate'], loc: 'zh', want: '流量套餐阈值、速率过高' },
+  ];
+  for (const c of cases) it(c.name, () => expect(eventList(c.events, TR[c.loc])).toBe(c.want));
+
+  it('names a single kind', () => {
+    expect(eventWords('health', TR.de)).toBe('Aufzeichnung gestört oder wiederhergestellt');
+    expect(eventWords('other', TR.de)).toBe('other');
+  });
 });
 
 describe('checkPlanForm', () => {
@@ -157,11 +267,29 @@ describe('checkPlanForm', () => {
     ['unknown zone', { tz: 'Mars/Olympus' }, 'tz'],
     ['unknown direction', { direction: 'up' }, 'direction'],
   ])('%s', (_, change, field) => {
-    const r = checkPlanForm({ ...good, ...change });
+    const r = checkPlanForm({ ...good, ...change }, 'si', en);
     expect(r.plan).toBeUndefined();
     expect(Object.keys(r.errors)).toEqual([field]);
     expect(r.errors[field]).toBeTruthy();
   });
+
+  const messages = [
+    { name: 'no name', change: { name: '' }, loc: 'en', field: 'name', want: 'Give the plan a name.' },
+    { name: 'long name', change: { name: 'x'.repeat(101) }, loc: 'en', field: 'name', want: 'The name is too long (at most 100 characters).' },
+    { name: 'reset day', change: { reset_day: '32' }, loc: 'en', field: 'reset_day', want: 'The reset day must be a day of the month, 1 to 31.' },
+    { name: 'weekday', change: { period: 'week', reset_day: '8' }, loc: 'en', field: 'reset_day', want: 'Pick a weekday.' },
+    { name: 'zone', change: { tz: 'Mars/Olympus' }, loc: 'en', field: 'tz', want: '"Mars/Olympus" is not a time zone name like Europe/Berlin.' },
+    { name: 'threshold', change: { thresholds: '80, 1001' }, loc: 'en', field: 'thresholds', want: 'Thresholds are whole percents from 1 to 1000; "1001" is not.' },
+    { name: 'too many thresholds', change: { thresholds: '1 2 3 4 5 6 7 8 9' }, loc: 'en', field: 'thresholds', want: 'At most 8 thresholds.' },
+    { name: 'German no name', change: { name: ' ' }, loc: 'de', field: 'name', want: 'Geben Sie dem Tarif einen Namen.' },
+    { name: 'German negative cap', change: { capValue: '-1' }, loc: 'de', field: 'cap_bytes', want: 'Das Limit darf nicht negativ sein.' },
+    { name: 'German zone', change: { tz: 'Mars/Olympus' }, loc: 'de', field: 'tz', want: '„Mars/Olympus“ ist kein Zeitzonenname wie Europe/Berlin.' },
+    { name: 'German threshold', change: { thresholds: '0' }, loc: 'de', field: 'thresholds', want: 'Schwellen sind ganze Prozentwerte von 1 bis 1000; „0“ ist keiner.' },
+    { name: 'Chinese reset hour', change: { reset_hour: '24' }, loc: 'zh', field: 'reset_hour', want: '重置时刻必须在 0 到 23 之间。' },
+  ];
+  for (const c of messages) {
+    it(`says why: ${c.name}`, () => expect(checkPlanForm({ ...good, ...c.change }, 'si', TR[c.loc]).errors[c.field]).toBe(c.want));
+  }
 
   it.each([
     ['no cap', { capValue: '' }, 'cap_bytes', 0],
@@ -211,6 +339,18 @@ describe('checkNotifierForm', () => {
   ])('%s', (_, change, field) => {
     expect(Object.keys(checkNotifierForm({ ...good, ...change }).errors)).toEqual([field]);
   });
+
+  const messages = [
+    { name: 'no name', change: { name: '' }, loc: 'en', field: 'name', want: 'Give the notifier a name.' },
+    { name: 'no URL', change: { url: ' ' }, loc: 'en', field: 'url', want: 'Enter the URL to send to.' },
+    { name: 'no scheme', change: { url: 'example.com/hook' }, loc: 'en', field: 'url', want: 'This is not a URL: it needs a scheme, like https://… or ntfy://…' },
+    { name: 'no events', change: { events: [] }, loc: 'en', field: 'events', want: 'Pick at least one kind of event.' },
+    { name: 'German no scheme', change: { url: 'example.com/hook' }, loc: 'de', field: 'url', want: 'Das ist keine URL: Es fehlt ein Schema wie https://… oder ntfy://…' },
+    { name: 'Chinese no events', change: { events: [] }, loc: 'zh', field: 'events', want: '请至少选择一种事件。' },
+  ];
+  for (const c of messages) {
+    it(`says why: ${c.name}`, () => expect(checkNotifierForm({ ...good, ...c.change }, TR[c.loc]).errors[c.field]).toBe(c.want));
+  }
 });
 
 describe('fieldOf', () => {

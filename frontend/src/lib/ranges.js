@@ -89,6 +89,17 @@ export function groupWords(groupSec, tr = english) {
   return g ? tr(`range.group.${g.key}`) : `${groupSec} s`;
 }
 
+/**
+ * shortWords is a step's short label at the ends of a slider, in the locale
+ * of tr: "5m", "365d"; in German "5 min", "365 Tage".
+ */
+export function shortWords(key, tr = english) {
+  const m = /^(\d+)([smhd])$/.exec(String(key ?? ''));
+  if (!m) return String(key ?? '');
+  const n = Number(m[1]);
+  return tr(`range.short.${m[2]}`, { count: n, n });
+}
+
 /** describe puts a choice into words: "last 7 days, 1-hour groups". */
 export function describe(windowSec, groupSec, tr = english) {
   return tr('range.describe', { window: windowWords(windowSec, tr), group: groupWords(groupSec, tr) });

@@ -8,9 +8,11 @@ import {
   defaultGroup,
   describe as words,
   pointCount,
+  shortWords,
   trafficQuery,
   validGroups,
 } from './ranges.js';
+import { translate } from './i18n.js';
 
 const INTERVALS = [1, 2, 5, 10, 15, 30, 45, 60];
 
@@ -109,4 +111,21 @@ describe('trafficQuery', () => {
     expect(Date.parse(q.end) / 1000).toBe(end);
     expect(trafficQuery(3600, 10, 'UTC', null).end).toBeUndefined();
   });
+});
+
+describe('shortWords', () => {
+  const cases = [
+    { name: 'minutes', key: '5m', loc: 'en', want: '5m' },
+    { name: 'days', key: '365d', loc: 'en', want: '365d' },
+    { name: 'English by default', key: '1s', want: '1s' },
+    { name: 'German minutes', key: '5m', loc: 'de', want: '5 min' },
+    { name: 'German one day', key: '1d', loc: 'de', want: '1 Tag' },
+    { name: 'German days', key: '365d', loc: 'de', want: '365 Tage' },
+    { name: 'Chinese hours', key: '12h', loc: 'zh', want: '12 小时' },
+    { name: 'not a step', key: 'soon', loc: 'de', want: 'soon' },
+    { name: 'nothing', key: undefined, loc: 'de', want: '' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => expect(c.loc ? shortWords(c.key, (k, v) => translate(c.loc, k, v)) : shortWords(c.key)).toBe(c.want));
+  }
 });
