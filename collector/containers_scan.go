@@ -32,6 +32,9 @@ type Containers struct {
 	seen    map[int]bool // incarnations found so far
 	scanned bool
 	gen     uint64 // counts the scans
+	// Processes the last scan found on the host's network, which the next
+	// ones pass over without a look (see fullScanEvery).
+	hostPIDs map[int]bool
 
 	// Read's state, owned by the poll job.
 	out     []Counters
@@ -60,12 +63,19 @@ func (c *Containers) Networks() []ContainerNetwork {
 // previous Scan (none on the first): their counters started from zero
 // after the last look, so all of their first reading is traffic.
 func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
-	nets, err := scanContainers(ctx, c.paths, c.meta)
+	c.mu.Lock()
+	known := c.hostPIDs
+	if c.gen%fullScanEvery == 0 {
+		known = nil
+	}
+	c.mu.Unlock()
+	nets, host, err := scanContainers(ctx, c.paths, c.meta, known)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.hostPIDs = host
 	for _, n := range nets {
 		if !c.seen[n.Incarnation] && c.scanned {
 			for _, i := range n.Interfaces {
@@ -83,17 +93,28 @@ func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
 	return born, nil
 }
 
+// fullScanEvery is how often a scan looks at every process again. The
+// scans in between pass over the processes the one before found on the
+// host's network: a container's processes are new ones, born in their
+// namespace or moving to it at once (runc unshares before it starts the
+// container's program), so passing over the old ones only delays finding
+// the rare process that leaves the host's network long after it started,
+// or a process id reused. Either is counted from zero when found.
+const fullScanEvery = 10
+
 // scanContainers finds every container network namespace other than the
 // one Net-Pulse reads as the host's (host-network containers add nothing
-// of their own). Processes hidden by hidepid are simply not found.
-func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]ContainerNetwork, error) {
+// of their own), and the processes on the host's network. Processes in
+// known are taken to be on the host's network without a look. Processes
+// hidden by hidepid are simply not found.
+func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known map[int]bool) ([]ContainerNetwork, map[int]bool, error) {
 	hostIno, err := netDevInode(filepath.Join(p.NetProc, "net", "dev"))
 	if err != nil {
-		return nil, fmt.Errorf("find containers: %w", err)
+		return nil, nil, fmt.Errorf("find containers: %w", err)
 	}
 	d, err := os.Open(p.Proc)
 	if err != nil {
-		return nil, fmt.Errorf("find containers: %w", err)
+		return nil, nil, fmt.Errorf("find containers: %w", err)
 	}
 	defer d.Close()
 	type member struct {
@@ -102,6 +123,7 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 		c     Container
 	}
 	byNS := map[uint64][]member{}
+	host := make(map[int]bool, len(known))
 	var buf []byte // one per scan: reads of the poll job use their own
 	for {
 		ents, err := d.Readdirnames(256)
@@ -110,17 +132,28 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 			if perr != nil || pid <= 0 {
 				continue
 			}
+			if known[pid] {
+				host[pid] = true
+				continue
+			}
 			dir := filepath.Join(p.Proc, e)
+			// Most processes share the host's namespace: one stat rules
+			// them out before their cgroup, which the kernel has to
+			// build as text, is read.
+			ino, serr := netDevInode(filepath.Join(dir, "net", "dev"))
+			if serr != nil {
+				continue // exited meanwhile, or hidden
+			}
+			if ino == hostIno {
+				host[pid] = true
+				continue
+			}
 			var rerr error
 			if buf, rerr = readProcFile(filepath.Join(dir, "cgroup"), buf); rerr != nil {
-				continue // exited meanwhile, or hidden
+				continue
 			}
 			ctr, ok := ParseCgroup(buf)
 			if !ok {
-				continue
-			}
-			ino, serr := netDevInode(filepath.Join(dir, "net", "dev"))
-			if serr != nil || ino == hostIno {
 				continue
 			}
 			if buf, rerr = readProcFile(filepath.Join(dir, "stat"), buf); rerr != nil {
@@ -136,10 +169,10 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("find containers: read %s: %w", p.Proc, err)
+			return nil, nil, fmt.Errorf("find containers: read %s: %w", p.Proc, err)
 		}
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 	}
 	var nets []ContainerNetwork
@@ -182,7 +215,7 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata) ([]Con
 		used[nets[i].Name] = true
 	}
 	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmp.Compare(a.Name, b.Name) })
-	return nets, nil
+	return nets, host, nil
 }
 
 // netDevInode returns the inode of a procfs net/dev file. procfs creates

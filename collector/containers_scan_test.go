@@ -4,6 +4,7 @@ package collector
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 )
@@ -29,7 +30,7 @@ func TestScanContainers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := scanContainers(context.Background(), fixtureContainers, tt.meta)
+			got, _, err := scanContainers(context.Background(), fixtureContainers, tt.meta, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,4 +120,33 @@ func TestContainersRead(t *testing.T) {
 			t.Fatalf("Scan = %v, %v; want [jellyfin/eth0]", born, err)
 		}
 	})
+}
+
+// A scan passes over the processes an earlier one found on the host's
+// network without looking at them again.
+func TestScanContainersPassesOverHostProcesses(t *testing.T) {
+	all, host, err := scanContainers(context.Background(), fixtureContainers, ContainerMetadata{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(host)); !slices.Equal(got, []int{1, 300, 600}) {
+		t.Fatalf("processes on the host's network = %v, want [1 300 600]", got)
+	}
+	again, host2, err := scanContainers(context.Background(), fixtureContainers, ContainerMetadata{}, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(all) || !maps.Equal(host, host2) {
+		t.Errorf("a scan passing over the host's processes found %d namespaces and host %v, want %d and %v",
+			len(again), host2, len(all), host)
+	}
+	// Taken for the host's (a process id reused since), the namespace of
+	// processes 100 and 101 is not looked at: found again by a full scan.
+	partial, _, err := scanContainers(context.Background(), fixtureContainers, ContainerMetadata{}, map[int]bool{100: true, 101: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(partial) != len(all)-1 {
+		t.Errorf("with 100 and 101 passed over, found %d namespaces, want %d", len(partial), len(all)-1)
+	}
 }
