@@ -115,34 +115,6 @@ func (c *Containers) readNet(n *ContainerNetwork) bool {
 	return err == nil
 }
 
-// seqChunk is the least a procfs read returns when more follows: seq_file
-// fills its page-sized buffer up to the last line that fits (lines of
-// net/dev are about 120 bytes) before it returns.
-const seqChunk = 4096 - 512
-
-// preadShort reads a procfs file that is usually shorter than a page. A
-// container's net/dev (lo and an interface or two) fits in one read, and
-// a read at a later offset would make the kernel generate it all again to
-// find the place: a first read shorter than seqChunk is the whole file.
-func preadShort(fd int, buf []byte) ([]byte, error) {
-	if cap(buf) < 2*4096 {
-		buf = make([]byte, 0, 2*4096)
-	}
-	buf = buf[:cap(buf)]
-	for {
-		n, _, errno := unix.RawSyscall6(unix.SYS_PREAD64, uintptr(fd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0, 0)
-		switch {
-		case errno == unix.EINTR:
-			continue
-		case errno != 0:
-			return buf[:0], errno
-		case int(n) < seqChunk:
-			return buf[:n], nil
-		}
-		return preadAll(fd, buf[:0])
-	}
-}
-
 // entry interns "<container>/<iface>", so that a poll allocates no names.
 func (c *Containers) entry(container string, iface []byte) string {
 	c.name = append(append(append(c.name[:0], container...), '/'), iface...)
