@@ -20,6 +20,14 @@ const keyRecordContainers = "record_containers"
 // (collector.Poller.Expect), so nothing of its traffic is lost.
 const containerScanInterval = 30 * time.Second
 
+// recordedOnlyPeriod is how often interfaces recorded without being
+// monitored are read. They are stored from minute buckets up and not shown
+// live, so reading them every second would buy nothing but CPU: with 50
+// containers, the kernel generating 50 net/dev files a second was most of
+// the daemon's cost (PERFORMANCE.md, "Containers"). Their peaks are
+// averages over this period.
+const recordedOnlyPeriod = 10 * time.Second
+
 // ContainerInfo names the container an interface lives in.
 type ContainerInfo struct {
 	ID      string `json:"id"`
@@ -50,7 +58,7 @@ func (s *Service) scanContainers(ctx context.Context) {
 // applyPolledLocked hands the poller the selection plus, when every
 // container is recorded, each container interface present. s.mu is held.
 func (s *Service) applyPolledLocked() {
-	names := slices.Clone(s.monitored)
+	var names []string
 	only := map[string]bool{}
 	if s.recordContainers {
 		for _, n := range s.containerNames() {
@@ -60,7 +68,7 @@ func (s *Service) applyPolledLocked() {
 			}
 		}
 	}
-	s.poller.SetMonitored(names)
+	s.poller.SetSelection(s.monitored, names, recordedOnlyPeriod, s.cfg.Interval)
 	s.recordedOnly = only
 }
 

@@ -176,7 +176,11 @@ func (s *Service) record(ctx context.Context, sample collector.Sample) {
 			RxErrors: d.RxErrors, TxErrors: d.TxErrors, RxDrops: d.RxDrops, TxDrops: d.TxDrops,
 			Counters: toStoreCounters(d.Current), BootID: s.bootID, SkipRaw: recordedOnly[d.Name],
 		}
-		if d.Elapsed > 2*s.cfg.Interval {
+		gap := 2 * s.cfg.Interval
+		if recordedOnly[d.Name] {
+			gap = 2 * max(recordedOnlyPeriod, s.cfg.Interval)
+		}
+		if d.Elapsed > gap {
 			recs = append(recs, spreadGap(rec, d.Elapsed)...)
 			s.log.Info("counted traffic from a gap in polling", "interface", d.Name,
 				"gap", d.Elapsed.Round(time.Second).String(), "rx", d.RxBytes, "tx", d.TxBytes)

@@ -128,6 +128,14 @@ func (t *Tracker) Resume(cps []Checkpoint, sameBoot bool) {
 // are valid until the next Update: a poll runs every second, so it reuses
 // their memory.
 func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []Delta {
+	return t.UpdateSome(now, reading, names, nil)
+}
+
+// UpdateSome is Update for a reading that left out the names in skipped on
+// purpose (read less often, see Poller.SetSelection): they keep their
+// state as it was, neither gone nor forgotten, and their next reading
+// counts everything since their last.
+func (t *Tracker) UpdateSome(now time.Time, reading []Counters, names []string, skipped map[string]bool) []Delta {
 	t.updates++
 	out := t.out[:0]
 	t.baselines, t.gone = t.baselines[:0], t.gone[:0]
@@ -147,6 +155,9 @@ func (t *Tracker) Update(now time.Time, reading []Counters, names []string) []De
 	// the same device renamed back or a new one whose counters began at
 	// zero.
 	for _, name := range names {
+		if skipped[name] {
+			continue
+		}
 		if st, ok := t.states[name]; !ok {
 			t.states[name] = &trackState{at: now, fromZero: true}
 			t.baselines = append(t.baselines, Counters{Name: name})

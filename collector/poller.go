@@ -29,10 +29,16 @@ type Poller struct {
 	polling sync.Mutex // held by a poll: the tracker and the sink are not shared
 
 	mu        sync.Mutex // guards the fields below
-	monitored []string
+	monitored []string   // every name the tracker follows
 	keep      func(name string) bool
 	lastPoll  time.Time
 	lastErr   error
+	// Names read only at the last poll of each period of the wall clock
+	// (see SetSelection), and what a poll that leaves them out reads.
+	occasional     map[string]bool
+	often          func(name string) bool
+	period, step   time.Duration
+	lastOccasional time.Time
 }
 
 // NewPoller returns a Poller reading src and handing each sample to sink.
@@ -43,15 +49,49 @@ func NewPoller(src Source, sink func(context.Context, Sample)) *Poller {
 	return &Poller{src: src, tracker: NewTracker(), sink: sink, now: time.Now, keep: func(string) bool { return false }}
 }
 
-// SetMonitored replaces the set of monitored interfaces.
-func (p *Poller) SetMonitored(names []string) {
-	keep := make(map[string]bool, len(names))
-	for _, n := range names {
+// SetMonitored replaces the set of monitored interfaces, each read at
+// every poll.
+func (p *Poller) SetMonitored(names []string) { p.SetSelection(names, nil, 0, 0) }
+
+// SetSelection replaces the set of interfaces read: names at every poll,
+// occasional ones only at the last poll of each period of the wall clock
+// (polls are step apart), so that what one reading of them counts falls
+// in the same minutes as the polls of the others would. Their counts stay
+// exact; only how finely they are placed in time changes. A name may move
+// between the two sets without losing what was counted in between.
+func (p *Poller) SetSelection(names, occasional []string, period, step time.Duration) {
+	all := slices.Concat(names, occasional)
+	keep := make(map[string]bool, len(all))
+	for _, n := range all {
 		keep[n] = true
 	}
+	var rare map[string]bool
+	often := func(n string) bool { return keep[n] }
+	if len(occasional) > 0 && period > step {
+		rare = make(map[string]bool, len(occasional))
+		for _, n := range occasional {
+			rare[n] = true
+		}
+		often = func(n string) bool { return keep[n] && !rare[n] }
+	}
 	p.mu.Lock()
-	p.monitored, p.keep = slices.Clone(names), func(n string) bool { return keep[n] }
+	p.monitored, p.keep, p.often = all, func(n string) bool { return keep[n] }, often
+	p.occasional, p.period, p.step = rare, period, step
 	p.mu.Unlock()
+}
+
+// selectionLocked returns what a poll at now reads, and the names it
+// leaves out on purpose. p.mu is held.
+func (p *Poller) selectionLocked(now time.Time) (names []string, keep func(string) bool, skipped map[string]bool) {
+	if len(p.occasional) == 0 {
+		return p.monitored, p.keep, nil
+	}
+	last := now.Add(p.step).Truncate(p.period) != now.Truncate(p.period)
+	if last || now.Sub(p.lastOccasional) > p.period+p.step {
+		p.lastOccasional = now
+		return p.monitored, p.keep, nil
+	}
+	return p.monitored, p.often, p.occasional
 }
 
 // Resume seeds the delta tracker from stored checkpoints; call before the
@@ -65,7 +105,7 @@ func (p *Poller) Poll(ctx context.Context) {
 	p.polling.Lock()
 	defer p.polling.Unlock()
 	p.mu.Lock()
-	names, keep := p.monitored, p.keep
+	names, keep, skipped := p.selectionLocked(p.now())
 	p.mu.Unlock()
 	reading, err := p.src.Read(ctx, keep)
 	now := p.now()
@@ -78,7 +118,7 @@ func (p *Poller) Poll(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	deltas := p.tracker.Update(now, reading, names)
+	deltas := p.tracker.UpdateSome(now, reading, names, skipped)
 	p.sink(ctx, Sample{Time: now, Deltas: deltas, Changes: p.tracker.Changes()})
 }
 
