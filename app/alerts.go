@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/netpulse/netpulse/collector"
@@ -34,8 +35,9 @@ const (
 	maxRaisedKeys     = 10000
 )
 
-// alerter raises alerts and delivers them. One goroutine evaluates, one
-// delivers; the state below the subscribers belongs to the evaluator.
+// alerter raises alerts and delivers them. One goroutine evaluates every
+// alertInterval, one delivers when an alert is raised or a retry is due;
+// the state below the subscribers belongs to the evaluator.
 type alerter struct {
 	svc    *Service
 	log    *slog.Logger
@@ -50,6 +52,11 @@ type alerter struct {
 	subsMu sync.Mutex
 	subs   map[chan Alert]struct{}
 
+	// plans are read again only after plansChanged: looking at them every
+	// alertInterval then costs no query unless a plan has a cap.
+	plansStale atomic.Bool
+	plans      []storage.Plan
+
 	raised        map[string]bool // alert keys known to be recorded
 	degraded      bool
 	degradedSent  bool
@@ -61,11 +68,13 @@ type alerter struct {
 }
 
 func newAlerter(s *Service) *alerter {
-	return &alerter{svc: s, log: s.log, every: alertInterval,
+	a := &alerter{svc: s, log: s.log, every: alertInterval,
 		client: &http.Client{Timeout: deliveryTimeout},
 		wakeC:  make(chan struct{}, 1), sendC: make(chan struct{}, 1),
 		subs: map[chan Alert]struct{}{}, raised: map[string]bool{},
 		lastRate: map[string]time.Time{}, gone: map[string]bool{}, lastGone: map[string]time.Time{}}
+	a.plansStale.Store(true)
+	return a
 }
 
 // start runs the evaluator and the delivery loop until stop.
@@ -79,7 +88,7 @@ func (a *alerter) start() {
 	}()
 	go func() {
 		defer a.wg.Done()
-		a.loop(ctx, a.sendC, a.deliver)
+		a.deliverLoop(ctx)
 	}()
 }
 
@@ -108,7 +117,35 @@ func (a *alerter) loop(ctx context.Context, kick <-chan struct{}, fn func(contex
 	}
 }
 
-func (a *alerter) wake()     { poke(a.wakeC) }
+// deliverLoop delivers what is due now, then sleeps until the next
+// delivery is due or a new alert is raised. With nothing pending it reads
+// nothing: a daemon without alerts pays no query for them.
+func (a *alerter) deliverLoop(ctx context.Context) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-a.sendC:
+		}
+		next, ok := a.deliver(ctx, time.Now())
+		t.Stop()
+		if ok {
+			t.Reset(max(time.Until(next), 0))
+		}
+	}
+}
+
+func (a *alerter) wake() { poke(a.wakeC) }
+
+// plansChanged has the evaluator read the plans again, now.
+func (a *alerter) plansChanged() {
+	a.plansStale.Store(true)
+	a.wake()
+}
+
 func (a *alerter) kickSend() { poke(a.sendC) }
 func poke(c chan struct{}) {
 	select {
@@ -161,12 +198,16 @@ func (a *alerter) evaluate(ctx context.Context, now time.Time) {
 // checkPlans raises each reached threshold of each plan with a cap, once
 // per cycle and cap: a changed cap arms the thresholds again.
 func (a *alerter) checkPlans(ctx context.Context, now time.Time) {
-	plans, err := a.svc.store.Plans(ctx)
-	if err != nil {
-		a.log.Warn("alerts: cannot read the plans", "err", err)
-		return
+	if a.plansStale.Swap(false) {
+		plans, err := a.svc.store.Plans(ctx)
+		if err != nil {
+			a.plansStale.Store(true)
+			a.log.Warn("alerts: cannot read the plans", "err", err)
+			return
+		}
+		a.plans = plans
 	}
-	for _, sp := range plans {
+	for _, sp := range a.plans {
 		if sp.CapBytes <= 0 || len(sp.Thresholds) == 0 {
 			continue
 		}
@@ -379,34 +420,48 @@ func (a *alerter) sendDirect(targets []storage.Notifier, body []byte) {
 	}
 }
 
-// deliver sends the recorded deliveries that are due, then sleeps until
-// the next is.
-func (a *alerter) deliver(ctx context.Context, now time.Time) {
+// deliver sends the recorded deliveries that are due and returns when
+// the next one is (ok false: none pending). A database that cannot be
+// read is tried again after alertInterval.
+func (a *alerter) deliver(ctx context.Context, now time.Time) (next time.Time, ok bool) {
+	retry := now.Add(a.every)
 	ds, err := a.svc.store.PendingDeliveries(ctx)
-	if err != nil || len(ds) == 0 {
-		return
+	if err != nil {
+		return retry, true
+	}
+	if len(ds) == 0 {
+		return time.Time{}, false
 	}
 	ns, err := a.svc.store.Notifiers(ctx)
 	if err != nil {
-		return
+		return retry, true
+	}
+	due := func(at int64) {
+		if t := time.Unix(at, 0); !ok || t.Before(next) {
+			next, ok = t, true
+		}
 	}
 	byID := map[int64]storage.Notifier{}
 	for _, n := range ns {
 		byID[n.ID] = n
 	}
 	for _, d := range ds {
-		n, ok := byID[d.Notifier]
-		if !ok || d.NextTry > now.Unix() {
+		n, known := byID[d.Notifier]
+		if !known {
+			continue // its notifier is being deleted with it
+		}
+		if d.NextTry > now.Unix() {
+			due(d.NextTry)
 			continue
 		}
 		if ctx.Err() != nil {
-			return
+			return next, ok
 		}
 		sctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
 		err := a.send(sctx, n, d.Body)
 		cancel()
 		if ctx.Err() != nil {
-			return // stopping: the delivery stays pending
+			return next, ok // stopping: the delivery stays pending
 		}
 		at := time.Now().Unix()
 		attempts := d.Attempts + 1
@@ -419,11 +474,14 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) {
 		default:
 			wait := min(firstRetry<<(attempts-1), maxRetry)
 			err = a.svc.store.DeliveryRetry(ctx, d.ID, attempts, at+int64(wait/time.Second))
+			due(at + int64(wait/time.Second))
 		}
 		if err != nil {
 			a.log.Warn("alerts: cannot record a delivery", "err", err)
+			due(retry.Unix())
 		}
 	}
+	return next, ok
 }
 
 // send delivers body to n and records the outcome on the notifier. Errors

@@ -192,10 +192,12 @@ func TestOtherAlerts(t *testing.T) {
 		recs = append(recs, storage.Record{Interface: "np19r", Time: minute.Add(time.Duration(s) * time.Second), RxBytes: 2000, TxBytes: 10})
 	}
 	seed(t, svc, recs...)
+	// The notifier first: an alert raised before it exists is not sent to
+	// it, and the evaluator may run as soon as the interface is monitored.
+	addNotifier(t, srv, "hook", hook.srv.URL, "rate", "interface", "health")
 	if _, err := svc.SetMonitoredInterfaces(context.Background(), []string{"np19r"}); err != nil {
 		t.Fatal(err)
 	}
-	addNotifier(t, srv, "hook", hook.srv.URL, "rate", "interface", "health")
 	hook.waitFor(t, svc, 2)
 	evs := hook.events()
 	slices.Sort(evs)

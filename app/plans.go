@@ -216,7 +216,7 @@ func (s *Service) CreatePlan(ctx context.Context, p Plan) (Plan, error) {
 		return Plan{}, err
 	}
 	s.log.Info("plan created", "id", sp.ID, "name", sp.Name)
-	s.alerts.wake()
+	s.alerts.plansChanged()
 	return s.planWithUsage(ctx, sp, time.Now())
 }
 
@@ -235,7 +235,7 @@ func (s *Service) UpdatePlan(ctx context.Context, id int64, p Plan) (Plan, error
 		return Plan{}, errNoPlan(id)
 	}
 	s.log.Info("plan changed", "id", id, "name", sp.Name)
-	s.alerts.wake()
+	s.alerts.plansChanged()
 	return s.planWithUsage(ctx, sp, time.Now())
 }
 
@@ -249,6 +249,7 @@ func (s *Service) DeletePlan(ctx context.Context, id int64) error {
 		return errNoPlan(id)
 	}
 	s.log.Info("plan deleted", "id", id)
+	s.alerts.plansChanged()
 	return nil
 }
 
