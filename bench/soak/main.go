@@ -56,6 +56,7 @@ type Report struct {
 	FlushDefault string          `json:"netpulse_flush_interval"`
 	VnStatConfig string          `json:"vnstat_config"`
 	VnStatMode   string          `json:"vnstat_mode"`
+	Features     *Features       `json:"netpulse_features,omitempty"`
 }
 
 // Result is what one daemon cost over the measured window.
@@ -212,6 +213,11 @@ func run() error {
 		return err
 	}
 	defer np.stop()
+	if *plans > 0 || *notifiers > 0 || *scrape > 0 {
+		if rep.Features, err = addFeatures(ctx, np.addr, rep.Interfaces); err != nil {
+			return err
+		}
+	}
 	vn, err := startVnStat(filepath.Join(work, "vnstat"), rep)
 	if err != nil {
 		return err
@@ -278,6 +284,9 @@ func run() error {
 	rep.Load1End = loadAvg()
 	for _, d := range daemons {
 		d.finish()
+	}
+	if f := rep.Features; f != nil {
+		f.Scrapes = f.scrapes.Load()
 	}
 	if h := health(np.addr); h != `"ok"` {
 		rep.Notes = append(rep.Notes, "netpulse's health at the end of the window was "+h+

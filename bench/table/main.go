@@ -124,6 +124,11 @@ type soak struct {
 	Notes      []string    `json:"notes"`
 	Flush      string      `json:"netpulse_flush_interval"`
 	VnStatMode string      `json:"vnstat_mode"`
+	Features   *struct {
+		Plans       int     `json:"plans"`
+		Notifiers   int     `json:"notifiers"`
+		ScrapeEvery float64 `json:"scrape_every_s"`
+	} `json:"netpulse_features"`
 }
 
 // desktopMem is bench/soak's DesktopMemory.
@@ -304,6 +309,13 @@ func render(w io.Writer, b benchmarks, s *soak) {
 	if s.Date != "" {
 		fmt.Fprintf(w, "Net-Pulse benchmarks, %s: %d × %s, Linux %s; soak %s at 1 s polling, vnstatd at its %s intervals, %d veth interfaces at %s/s each way; load average %.2f → %.2f\n\n",
 			s.Date, s.CPUs, s.CPUModel, s.Kernel, minutes(s.DurationS), cmp.Or(s.VnStatMode, "finest"), len(s.Interfaces), bytesDec(float64(s.RateBps)), s.Load1Start, s.Load1End)
+	}
+	if f := s.Features; f != nil {
+		scraped := "not scraped"
+		if f.ScrapeEvery > 0 {
+			scraped = fmt.Sprintf("/metrics scraped every %g s", f.ScrapeEvery)
+		}
+		fmt.Fprintf(w, "Net-Pulse with %d plans and %d notifiers, %s.\n\n", f.Plans, f.Notifiers, scraped)
 	}
 	fmt.Fprintln(w, "| Figure | Net-Pulse | vnstatd | Budget | |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
