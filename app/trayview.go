@@ -7,6 +7,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -209,31 +210,48 @@ func formatUnits(v float64, u unitSystem, unit string) string {
 		v /= u.base
 		i++
 	}
-	text := unitDigits(v, i)
+	d := unitDecimals(v, i)
 	// Rounding can reach the base ("1000 kB"); move up a prefix instead. IEC
 	// keeps four digits below 1024 ("1010 KiB"), as the dashboard does.
-	var f float64
-	if _, err := fmt.Sscan(text, &f); err == nil && math.Abs(f) >= u.base && i < len(u.prefixes)-1 {
+	if math.Abs(roundedTo(v, d)) >= u.base && i < len(u.prefixes)-1 {
 		v /= u.base
 		i++
-		text = unitDigits(v, i)
+		d = unitDecimals(v, i)
 	}
-	return text + " " + u.prefixes[i] + unit
+	return fixedHalfUp(v, d) + " " + u.prefixes[i] + unit
 }
 
-// unitDigits keeps three significant digits; values in the base unit are
-// whole unless they are a small fraction.
-func unitDigits(v float64, index int) string {
-	a := math.Abs(v)
-	switch {
-	case index == 0 && a > 0 && a < 10 && v != math.Trunc(v):
-		return fmt.Sprintf("%.1f", v)
-	case index == 0:
-		return fmt.Sprintf("%d", int64(math.Round(v)))
-	case a < 10:
-		return fmt.Sprintf("%.2f", v)
-	case a < 100:
-		return fmt.Sprintf("%.1f", v)
+// unitDecimals keeps three significant digits, counted after rounding (9.995
+// kB shows as "10.0 kB"); values in the base unit are whole unless they are a
+// small fraction.
+func unitDecimals(v float64, index int) int {
+	decimals := func(a float64) int {
+		switch {
+		case index == 0 && a > 0 && a < 10 && a != math.Trunc(a):
+			return 1
+		case index == 0 || a >= 100:
+			return 0
+		case a >= 10:
+			return 1
+		}
+		return 2
 	}
-	return fmt.Sprintf("%d", int64(math.Round(v)))
+	d := decimals(math.Abs(v))
+	if index > 0 {
+		d = decimals(math.Abs(roundedTo(v, d)))
+	}
+	return d
+}
+
+// fixedHalfUp renders v with d decimals as the dashboard's Intl.NumberFormat
+// does: its shortest decimal form rounded half away from zero, so 1.005 gives
+// "1.01" where %.2f, rounding the binary value, gives "1.00".
+func fixedHalfUp(v float64, d int) string {
+	r, _ := new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
+	return r.FloatString(d)
+}
+
+func roundedTo(v float64, d int) float64 {
+	f, _ := strconv.ParseFloat(fixedHalfUp(v, d), 64)
+	return f
 }

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,48 +25,61 @@ func TestTrayLevel(t *testing.T) {
 	}
 }
 
-func TestFormatRate(t *testing.T) {
-	bitsSI := Settings{RateUnit: "bits", UnitPrefix: "si"}
-	bytesSI := Settings{RateUnit: "bytes", UnitPrefix: "si"}
-	bytesIEC := Settings{RateUnit: "bytes", UnitPrefix: "iec"}
-	tests := []struct {
-		name  string
-		bps   int64
-		s     Settings
-		short bool
-		want  string
-	}{
-		{"zero", 0, bitsSI, false, "0 bit/s"},
-		{"bits", 1_562_500, bitsSI, false, "12.5 Mbit/s"},
-		{"bytes", 1_562_500, bytesSI, false, "1.56 MB/s"},
-		{"base unit", 999, bytesSI, false, "999 B/s"},
-		{"rounds up a prefix", 999_999, bytesSI, false, "1.00 MB/s"},
-		{"iec four digits", 1010 * 1024, bytesIEC, false, "1010 KiB/s"},
-		{"iec", 3 * 1024 * 1024, bytesIEC, false, "3.00 MiB/s"},
-		{"short bits", 1_562_500, bitsSI, true, "12.5 Mb/s"},
-		{"defaults to bits si", 125, Settings{}, false, "1.00 kbit/s"},
+// TestTrayFormatCases runs the formatting cases the dashboard's unit tests
+// (frontend/src/lib/units.test.js) run too, so the two cannot drift apart.
+func TestTrayFormatCases(t *testing.T) {
+	var cases struct {
+		Bytes []struct {
+			N      int64
+			Prefix string
+			Want   string
+		}
+		Rates []struct {
+			Bps      int64
+			RateUnit string `json:"rate_unit"`
+			Prefix   string
+			Want     string
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := formatRate(tt.bps, tt.s, tt.short); got != tt.want {
-				t.Errorf("formatRate(%d) = %q, want %q", tt.bps, got, tt.want)
-			}
-		})
+	// From the module root, wherever in it this test lives.
+	dir, err := os.Getwd()
+	for err == nil {
+		if _, statErr := os.Stat(filepath.Join(dir, "go.mod")); statErr == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = filepath.Dir(dir)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "testdata", "format-cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases.Bytes) == 0 || len(cases.Rates) == 0 {
+		t.Fatal("no cases read")
+	}
+	for _, c := range cases.Bytes {
+		if got := formatBytes(c.N, c.Prefix); got != c.Want {
+			t.Errorf("formatBytes(%d, %q) = %q, want %q", c.N, c.Prefix, got, c.Want)
+		}
+	}
+	for _, c := range cases.Rates {
+		s := Settings{RateUnit: c.RateUnit, UnitPrefix: c.Prefix}
+		if got := formatRate(c.Bps, s, false); got != c.Want {
+			t.Errorf("formatRate(%d, %q, %q) = %q, want %q", c.Bps, c.RateUnit, c.Prefix, got, c.Want)
+		}
 	}
 }
 
-func TestFormatBytes(t *testing.T) {
-	tests := []struct {
-		n      int64
-		prefix string
-		want   string
-	}{
-		{0, "si", "0 B"}, {1_500_000, "si", "1.50 MB"}, {2 << 30, "iec", "2.00 GiB"}, {123_456_789_012, "si", "123 GB"},
-	}
-	for _, tt := range tests {
-		if got := formatBytes(tt.n, tt.prefix); got != tt.want {
-			t.Errorf("formatBytes(%d, %s) = %q, want %q", tt.n, tt.prefix, got, tt.want)
-		}
+// The menu-bar title's short unit exists only in the tray.
+func TestTrayFormatRateShort(t *testing.T) {
+	s := Settings{RateUnit: "bits", UnitPrefix: "si"}
+	if got, want := formatRate(1_562_500, s, true), "12.5 Mb/s"; got != want {
+		t.Errorf("formatRate(short) = %q, want %q", got, want)
 	}
 }
 

@@ -97,7 +97,10 @@ func TestTracker(t *testing.T) {
 					t.Fatalf("step %d: want %d deltas, got %+v", i, len(s.want), deltas)
 				}
 				for _, d := range deltas {
-					w := s.want[d.Name]
+					w, ok := s.want[d.Name]
+					if !ok {
+						t.Errorf("step %d: a delta for %s, which wants none", i, d.Name)
+					}
 					if d.RxBytes != w[0] || d.TxBytes != w[1] {
 						t.Errorf("step %d %s: want rx %d tx %d, got rx %d tx %d", i, d.Name, w[0], w[1], d.RxBytes, d.TxBytes)
 					}

@@ -16,7 +16,7 @@ import (
 // counters and every tier of the database must hold them: the counter
 // checkpoint written with each flush covers what the killed runs had in
 // memory and the time they were down. NETPULSE_KILLS sets the number of
-// kills (3 by default; make soak uses 20).
+// kills (3 by default; the make targets set 5, make soak 50).
 func TestSigkillDuringFlush(t *testing.T) {
 	harness.NeedSystem(t)
 	if !harness.TraceSupported {

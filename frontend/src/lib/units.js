@@ -41,17 +41,30 @@ function decimals(v, index) {
   return 0;
 }
 
+// rounded is v as fixed() shows it: Intl rounds the shortest decimal form half
+// away from zero (1.005 → "1.01"), where toFixed rounds the binary value.
+function rounded(v, d) {
+  return Number(fixed(v, d, 'en'));
+}
+
+// digits counts the three significant digits after rounding, so 9.995 kB
+// shows as "10.0 kB", not "10.00 kB".
+function digits(v, index) {
+  const d = decimals(v, index);
+  return index > 0 ? decimals(rounded(v, d), index) : d;
+}
+
 function format(value, prefix, unit, locale) {
   if (value == null || !Number.isFinite(value)) return '–';
   const { base, prefixes } = system(prefix);
   let { value: v, index } = scale(value, prefix);
-  let d = decimals(v, index);
+  let d = digits(v, index);
   // Rounding can reach the base ("1000 kB"); move to the next prefix instead.
   // IEC keeps four digits below 1024 ("1010 KiB"), which is the usual style.
-  if (Math.abs(Number(v.toFixed(d))) >= base && index < prefixes.length - 1) {
+  if (Math.abs(rounded(v, d)) >= base && index < prefixes.length - 1) {
     index++;
     v /= base;
-    d = decimals(v, index);
+    d = digits(v, index);
   }
   return `${fixed(v, d, locale)} ${prefixes[index]}${unit}`;
 }

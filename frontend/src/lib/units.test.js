@@ -1,62 +1,33 @@
 import { describe, expect, it } from 'vitest';
+// The cases the tray's Go tests (app/trayview_test.go) run too.
+import shared from '../../../testdata/format-cases.json';
 import { formatAxis, formatBytes, formatRate, niceTicks, scale } from './units.js';
 
 describe('formatBytes', () => {
-  it.each([
-    [0, 'si', '0 B'],
-    [1, 'si', '1 B'],
-    [999, 'si', '999 B'],
-    [1000, 'si', '1.00 kB'],
-    [1023, 'si', '1.02 kB'],
-    [1024, 'si', '1.02 kB'],
-    [999, 'iec', '999 B'],
-    [1000, 'iec', '1000 B'],
-    [1023, 'iec', '1023 B'],
-    [1024, 'iec', '1.00 KiB'],
-    [1536, 'iec', '1.50 KiB'],
-    [12_345_678, 'si', '12.3 MB'],
-    [999_999, 'si', '1.00 MB'],
-    [999_499, 'si', '999 kB'],
-    [1024 ** 3, 'iec', '1.00 GiB'],
-    [1e15, 'si', '1.00 PB'],
-    [1024 ** 5, 'iec', '1.00 PiB'],
-    [2.5e15, 'si', '2.50 PB'],
-    [123e15, 'si', '123 PB'],
-    [1e18, 'si', '1.00 EB'],
-  ])('%d bytes (%s) → %s', (n, prefix, want) => {
-    expect(formatBytes(n, prefix)).toBe(want);
+  it.each(shared.bytes.map((c) => [c.n, c.prefix, c.want]))('%d bytes (%s) → %s', (n, prefix, want) => {
+    expect(formatBytes(n, prefix, 'en')).toBe(want);
   });
 
   it('renders missing values as a dash', () => {
     expect(formatBytes(null)).toBe('–');
     expect(formatBytes(NaN)).toBe('–');
   });
+
+  it('follows the locale', () => {
+    expect(formatBytes(1_500_000, 'si', 'de')).toBe('1,50 MB');
+  });
 });
 
 describe('formatRate', () => {
-  const bits = { rate_unit: 'bits', unit_prefix: 'si' };
-  const bytes = { rate_unit: 'bytes', unit_prefix: 'si' };
-  const bitsIec = { rate_unit: 'bits', unit_prefix: 'iec' };
-  const bytesIec = { rate_unit: 'bytes', unit_prefix: 'iec' };
+  it.each(shared.rates.map((c) => [c.bps, { rate_unit: c.rate_unit, unit_prefix: c.prefix }, c.want]))(
+    '%d B/s as %o → %s',
+    (n, units, want) => {
+      expect(formatRate(n, units, 'en')).toBe(want);
+    },
+  );
 
-  it.each([
-    [0, bits, '0 bit/s'],
-    [0, bytes, '0 B/s'],
-    [1, bits, '8 bit/s'],
-    [124, bits, '992 bit/s'],
-    [125, bits, '1.00 kbit/s'],
-    [999, bytes, '999 B/s'],
-    [1000, bytes, '1.00 kB/s'],
-    [1023, bytesIec, '1023 B/s'],
-    [1024, bytesIec, '1.00 KiB/s'],
-    [128, bitsIec, '1.00 Kibit/s'],
-    [1_250_000, bits, '10.0 Mbit/s'],
-    [125_000_000, bits, '1.00 Gbit/s'],
-    [1e15, bytes, '1.00 PB/s'],
-    [1e15, bits, '8.00 Pbit/s'],
-    [0.25, bytes, '0.3 B/s'],
-  ])('%d B/s as %o → %s', (n, units, want) => {
-    expect(formatRate(n, units)).toBe(want);
+  it('shows a slow average as a fraction', () => {
+    expect(formatRate(0.25, { rate_unit: 'bytes', unit_prefix: 'si' })).toBe('0.3 B/s');
   });
 
   it('defaults to bits with SI prefixes', () => {
