@@ -70,7 +70,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, log: log, store: store, hub: newHub(), plans: newPlanCache()}
-	s.stats = newStats(cfg.Version, store, s.Plans, s.aliasMap, log)
+	s.stats = newStats(cfg.Version, store, s.Plans, s.aliasMap)
 	s.alerts = newAlerter(s)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)
