@@ -11,10 +11,32 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/netpulse/netpulse/app"
+	"github.com/netpulse/netpulse/app/web"
 )
+
+// newTestServer runs the real service on a temp data dir behind the real
+// HTTP handler.
+func newTestServer(t *testing.T, password string) (*app.Service, *httptest.Server) {
+	t.Helper()
+	cfg := app.Config{DataDir: t.TempDir(), Interval: time.Second, FlushInterval: time.Second,
+		Listen: "127.0.0.1:0", Password: password, Version: "test"}
+	svc, err := app.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.NewHandler(svc, cfg, fstest.MapFS{}, nil))
+	t.Cleanup(func() {
+		srv.Close()
+		if err := svc.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return svc, srv
+}
 
 // TestBindingsMatchHTTP calls every bound method and the HTTP endpoint it
 // stands for on the same database: the window and the browser must get the

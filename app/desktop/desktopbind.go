@@ -9,7 +9,7 @@ import (
 )
 
 // Desktop is what the desktop window calls: Wails binds its methods as
-// window.go.app.Desktop.<Method>. Each method is one call into the Service,
+// window.go.desktop.Desktop.<Method>. Each method is one call into the Service,
 // the same call the HTTP handler makes, so both front ends get the same
 // answers and errors. It imports nothing from Wails, so its tests run in the
 // plain `go test`.

@@ -6,7 +6,7 @@ import (
 	"github.com/netpulse/netpulse/app"
 )
 
-// The data plan and notifier bindings: window.go.app.Desktop.<Method>,
+// The data plan and notifier bindings: window.go.desktop.Desktop.<Method>,
 // each the Service call the HTTP handler for the same route makes.
 
 // Plans is GET /api/plans.

@@ -19,7 +19,7 @@ func servePriv(t *testing.T, svc *app.Service) *privClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: s.guard(privAPI(svc, svc.cfg, fstest.MapFS{}))}
+	srv := &http.Server{Handler: s.guard(privAPI(svc, app.Config{}, fstest.MapFS{}, nil))}
 	go srv.Serve(s.ln)
 	t.Cleanup(func() { srv.Close(); s.close() })
 	return newPrivClient(s.sock, s.token)

@@ -45,6 +45,9 @@ type handler struct {
 // index.html at its root) behind the security middleware. Failed requests
 // are logged to log.
 func NewHandler(svc *app.Service, cfg app.Config, assets fs.FS, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	h := &handler{svc: svc, log: log, scrapes: make(chan struct{}, 4)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/health", h.health)

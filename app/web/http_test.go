@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -12,22 +13,31 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/netpulse/netpulse/app"
+	"github.com/netpulse/netpulse/storage"
 )
 
 const testPassword = "correct horse"
 
 // newTestServer runs the real service on a temp data dir behind the real
 // handler and HTTP server.
-func newTestServer(t *testing.T, password string) (*Service, *httptest.Server) {
+func newTestServer(t *testing.T, password string) (*app.Service, *httptest.Server) {
 	t.Helper()
-	cfg := Config{DataDir: t.TempDir(), Interval: time.Second, FlushInterval: time.Second,
+	return newTestServerIn(t, password, t.TempDir())
+}
+
+// newTestServerIn is newTestServer on the data folder dir.
+func newTestServerIn(t *testing.T, password, dir string) (*app.Service, *httptest.Server) {
+	t.Helper()
+	cfg := app.Config{DataDir: dir, Interval: time.Second, FlushInterval: time.Second,
 		Listen: "127.0.0.1:0", Password: password, Version: "test"}
-	svc, err := New(cfg, nil)
+	svc, err := app.New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Net-Pulse</title>")}}
-	srv := httptest.NewServer(NewHandler(svc, cfg, assets))
+	srv := httptest.NewServer(NewHandler(svc, cfg, assets, nil))
 	t.Cleanup(func() {
 		srv.Close()
 		if err := svc.Close(); err != nil {
@@ -35,6 +45,23 @@ func newTestServer(t *testing.T, password string) (*Service, *httptest.Server) {
 		}
 	})
 	return svc, srv
+}
+
+// seedStore writes recs into the database in dir before a service opens
+// it, so that their interfaces are known from history.
+func seedStore(t *testing.T, dir string, recs ...storage.Record) {
+	t.Helper()
+	st, err := storage.Open(context.Background(), filepath.Join(dir, "netpulse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Add(recs...)
+	if err := st.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 type call struct {

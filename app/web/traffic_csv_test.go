@@ -16,20 +16,18 @@ import (
 // and checks that the CSV has a row per point whose columns add up to the
 // JSON totals, with times in the asked zone.
 func TestTrafficCSVRowsSumToJSONTotals(t *testing.T) {
-	svc, srv := newTestServer(t, testPassword)
+	dir := t.TempDir()
 	now := time.Now()
+	var recs []storage.Record
 	for i := range 90 {
 		for _, name := range []string{"np16a", "np16b,x"} {
-			svc.store.Add(storage.Record{Interface: name, Time: now.Add(-time.Duration(i) * time.Minute),
+			recs = append(recs, storage.Record{Interface: name, Time: now.Add(-time.Duration(i) * time.Minute),
 				RxBytes: uint64(1000 + i), TxBytes: uint64(7 * i), RxPackets: uint64(i), TxPackets: 2,
 				RxPeak: uint64(2000 + i), RxErrors: uint64(i % 3), TxDrops: uint64(i % 2)})
 		}
-		if i == 45 {
-			if err := svc.store.Flush(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-		}
 	}
+	seedStore(t, dir, recs...)
+	_, srv := newTestServerIn(t, testPassword, dir)
 	query := "/api/traffic?window=3h&group=15m&tz=Asia/Kolkata&interface=np16a&interface=np16b,x"
 	_, js := call{method: "GET", path: query}.do(t, srv)
 
