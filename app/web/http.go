@@ -1,3 +1,7 @@
+// Package web is the HTTP edge of the service: the JSON API, the live
+// stream (SSE), /metrics, the backup download and the embedded dashboard,
+// behind the security middleware. Handlers decode, call one Service
+// method, and encode.
 package web
 
 import (
