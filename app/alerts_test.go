@@ -88,7 +88,7 @@ func addNotifier(t *testing.T, svc *Service, name, url string, events ...string)
 func TestPlanThresholdsOncePerCycle(t *testing.T) {
 	dir := t.TempDir()
 	hook := newSink(t)
-	svc := newService(t, dir, Config{}, nil)
+	svc := newService(t, dir, Config{})
 	now := time.Now()
 	seed(t, svc, storage.Record{Interface: "np19t", Time: now, RxBytes: 400, TxBytes: 200})
 	addNotifier(t, svc, "hook", hook.srv.URL+"/hook", "plan")
@@ -131,7 +131,7 @@ func TestPlanThresholdsOncePerCycle(t *testing.T) {
 
 	// A restart (the same data folder) sends nothing again.
 	svc.Close()
-	svc = newService(t, dir, Config{}, nil)
+	svc = newService(t, dir, Config{})
 	hook.waitFor(t, svc, 1)
 
 	// Past 100 %: exactly one more.
@@ -151,7 +151,7 @@ func TestPlanThresholdsOncePerCycle(t *testing.T) {
 func TestInterruptedDeliveryIsRetried(t *testing.T) {
 	dir := t.TempDir()
 	hook := newSink(t)
-	svc := newService(t, dir, Config{}, nil)
+	svc := newService(t, dir, Config{})
 	addNotifier(t, svc, "hook", hook.srv.URL, "plan")
 	svc.Close()
 	st, err := storage.Open(context.Background(), filepath.Join(dir, "netpulse.db"))
@@ -166,10 +166,10 @@ func TestInterruptedDeliveryIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	svc = newService(t, dir, Config{}, nil)
+	svc = newService(t, dir, Config{})
 	hook.waitFor(t, svc, 1)
 	svc.Close()
-	svc = newService(t, dir, Config{}, nil)
+	svc = newService(t, dir, Config{})
 	hook.waitFor(t, svc, 1)
 }
 
@@ -178,7 +178,7 @@ func TestInterruptedDeliveryIsRetried(t *testing.T) {
 // recovered, each once, to the notifiers that take them.
 func TestOtherAlerts(t *testing.T) {
 	hook := newSink(t)
-	svc := newService(t, t.TempDir(), Config{RateAlertBps: 1000, RateAlertFor: 2 * time.Minute}, nil)
+	svc := newService(t, t.TempDir(), Config{RateAlertBps: 1000, RateAlertFor: 2 * time.Minute})
 	minute := time.Now().Truncate(time.Minute)
 	var recs []storage.Record
 	// Three minutes before this one and two after: the window stays full

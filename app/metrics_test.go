@@ -40,7 +40,7 @@ func scrape(t *testing.T, svc *Service) map[string]float64 {
 }
 
 func TestMetrics(t *testing.T) {
-	svc := newService(t, t.TempDir(), Config{}, nil)
+	svc := newService(t, t.TempDir(), Config{})
 	now := time.Now()
 	svc.store.Add(storage.Record{Interface: "np16m", Time: now.Add(-2 * time.Hour), RxBytes: 1 << 40, TxBytes: 7, RxPackets: 3, TxPackets: 1})
 	if err := svc.flush(context.Background()); err != nil {
@@ -139,7 +139,7 @@ func TestMetrics(t *testing.T) {
 // TestBackup: the snapshot holds the settings and every record, the one
 // still pending included.
 func TestBackup(t *testing.T) {
-	svc := newService(t, t.TempDir(), Config{}, nil)
+	svc := newService(t, t.TempDir(), Config{})
 	ctx := context.Background()
 	if _, err := svc.UpdateSettings(ctx, map[string]string{"theme": "dark"}); err != nil {
 		t.Fatal(err)

@@ -1,48 +1,26 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/netpulse/netpulse/storage"
 )
 
-// syncBuffer is a log sink tests can read while the service writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// newService runs the real service on dir, with its log (debug level) in
-// logs.
-func newService(t *testing.T, dir string, cfg Config, logs *syncBuffer) *Service {
+// newService runs the real service on dir, logging at debug level so that
+// every log call runs, into nothing.
+func newService(t *testing.T, dir string, cfg Config) *Service {
 	t.Helper()
 	cfg.DataDir, cfg.Interval, cfg.FlushInterval, cfg.Version = dir, time.Second, time.Hour, "test"
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
-	if logs == nil {
-		logs = &syncBuffer{}
-	}
-	svc, err := New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	svc, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +43,7 @@ func seed(t *testing.T, svc *Service, recs ...storage.Record) {
 // every cycle's used_bytes equals the sum of the Traffic points over that
 // cycle for the plan's interfaces and direction, to the byte.
 func TestPlanUsageEqualsTraffic(t *testing.T) {
-	svc := newService(t, t.TempDir(), Config{}, nil)
+	svc := newService(t, t.TempDir(), Config{})
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(19, uint64(time.Now().UnixNano())))
 	names := []string{"np19a", "np19b", "np19c"}
@@ -142,7 +120,7 @@ func trafficSum(t *testing.T, svc *Service, p Plan, start, end int64) int64 {
 // TestUsageProjection checks the projection and the cap's moment on a
 // fixed clock: a day's cycle, 1,100 bytes by 06:00.
 func TestUsageProjection(t *testing.T) {
-	svc := newService(t, t.TempDir(), Config{}, nil)
+	svc := newService(t, t.TempDir(), Config{})
 	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
 	seed(t, svc,
 		storage.Record{Interface: "np19u", Time: day.Add(70 * time.Minute), RxBytes: 600},
