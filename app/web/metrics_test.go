@@ -13,6 +13,21 @@ import (
 	"github.com/netpulse/netpulse/storage"
 )
 
+// getRaw asks url with the test password and returns the answer and its
+// body, whatever its type.
+func getRaw(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.SetBasicAuth("", testPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, body
+}
+
 // TestMetricsRoute: GET /metrics needs the password, takes GET only, and
 // serves the exposition as Prometheus text.
 func TestMetricsRoute(t *testing.T) {
@@ -25,14 +40,7 @@ func TestMetricsRoute(t *testing.T) {
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST /metrics: %s, want 405", resp.Status)
 	}
-	req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
-	req.SetBasicAuth("", testPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := getRaw(t, srv.URL+"/metrics")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") ||
 		!strings.Contains(string(body), "\nnetpulse_build_info{") {
 		t.Errorf("GET /metrics: %s %s: %.300s", resp.Status, resp.Header.Get("Content-Type"), body)
@@ -46,14 +54,7 @@ func TestBackupDownload(t *testing.T) {
 	seedStore(t, dir, storage.Record{Interface: "np16b", Time: time.Now(), RxBytes: 1234, TxBytes: 56})
 	_, srv := newTestServerIn(t, testPassword, dir)
 
-	req, _ := http.NewRequest("GET", srv.URL+"/api/backup", nil)
-	req.SetBasicAuth("", testPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := getRaw(t, srv.URL+"/api/backup")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.sqlite3" {
 		t.Fatalf("GET /api/backup: %s %s: %.200s", resp.Status, resp.Header.Get("Content-Type"), body)
 	}
@@ -85,12 +86,7 @@ func TestBackupDownload(t *testing.T) {
 		t.Errorf("backup's totals %v %v", totals, err)
 	}
 
-	req, _ = http.NewRequest("GET", srv.URL+"/api/backup", nil)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ = call{method: "GET", path: "/api/backup", header: map[string]string{"Authorization": ""}}.do(t, srv)
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("GET /api/backup without the password: %s, want 401", resp.Status)
 	}
