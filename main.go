@@ -19,6 +19,8 @@ import (
 	_ "time/tzdata" // IANA zones for ?tz= on systems without zoneinfo
 
 	"github.com/netpulse/netpulse/app"
+	"github.com/netpulse/netpulse/app/desktop"
+	"github.com/netpulse/netpulse/app/web"
 	"github.com/netpulse/netpulse/internal/memtrim"
 )
 
@@ -33,7 +35,7 @@ func main() {
 }
 
 func run(args []string) int {
-	if len(args) == 2 && args[0] == app.WindowFlag {
+	if len(args) == 2 && args[0] == desktop.WindowFlag {
 		return runWindow(args[1])
 	}
 	if len(args) > 0 && args[0] == "import-vnstat" {
@@ -61,20 +63,20 @@ func run(args []string) int {
 	defer stop()
 	assets, _ := fs.Sub(dist, "frontend/dist")
 
-	desktop := app.DesktopBuild && !cfg.Headless
-	if desktop && !app.HasDisplay() {
+	withWindow := desktop.Build && !cfg.Headless
+	if withWindow && !desktop.HasDisplay(os.Getenv) {
 		log.Warn("no display (DISPLAY and WAYLAND_DISPLAY are unset): serving the dashboard over HTTP instead of opening a window")
-		desktop = false
+		withWindow = false
 	}
 	var ln net.Listener
-	if !desktop {
+	if !withWindow {
 		// Listen before opening the database, so a taken port fails fast.
 		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 			log.Error("cannot listen", "addr", cfg.Listen, "err", err)
 			return 1
 		}
 	}
-	if desktop && app.FocusRunningInstance(cfg) {
+	if withWindow && desktop.FocusRunningInstance(cfg) {
 		log.Info("Net-Pulse is already running: showed its window")
 		return 0
 	}
@@ -84,11 +86,11 @@ func run(args []string) int {
 		return 1
 	}
 	memtrim.After(30 * time.Second)
-	if desktop {
-		err = app.RunDesktop(ctx, svc, cfg, assets)
+	if withWindow {
+		err = desktop.Run(ctx, svc, cfg, assets, log)
 	} else {
 		log.Info("serving", "url", serveURL(cfg.Listen, ln.Addr()), "version", version)
-		err = app.Serve(ctx, ln, app.NewHandler(svc, cfg, assets), log)
+		err = web.Serve(ctx, ln, web.NewHandler(svc, cfg, assets, log), log)
 	}
 	if err != nil {
 		log.Error("stopped", "err", err)
@@ -105,13 +107,13 @@ func run(args []string) int {
 }
 
 // runWindow is the desktop app's window process, which the running app
-// starts with the path of its private socket (app/window.go).
+// starts with the path of its private socket (app/desktop/window.go).
 func runWindow(sock string) int {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	assets, _ := fs.Sub(dist, "frontend/dist")
-	if err := app.RunWindow(ctx, sock, assets, log); err != nil {
+	if err := desktop.RunWindow(ctx, sock, app.ParseTestMarkers(os.Getenv), assets, log); err != nil {
 		log.Error("window", "err", err)
 		return 1
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/netpulse/netpulse/internal/notify"
+	"github.com/netpulse/netpulse/internal/units"
 )
 
 // The webhook bodies of the alerts, one type per event (README.md,
@@ -62,7 +63,7 @@ func planThresholdAlert(p Plan, t int, now time.Time) (Alert, []byte) {
 	u := p.Usage
 	pct := math.Round(*u.Percent*100) / 100
 	msg := fmt.Sprintf("%s has used %s of its %s cap (%s %%), past its %d %% threshold; the cycle resets %s.",
-		p.Name, formatBytes(u.UsedBytes, "si"), formatBytes(p.CapBytes, "si"), strconv.FormatFloat(pct, 'f', -1, 64), t,
+		p.Name, units.Bytes(u.UsedBytes, "si"), units.Bytes(p.CapBytes, "si"), strconv.FormatFloat(pct, 'f', -1, 64), t,
 		time.Unix(u.CycleEnd, 0).In(zoneOr(p.TZ)).Format("2 Jan 15:04"))
 	a := Alert{Event: "plan.threshold", Time: now, Title: fmt.Sprintf("%s: %d %% of the data plan used", p.Name, t),
 		Message: msg, Urgent: t >= 100, PlanID: p.ID}
@@ -74,7 +75,7 @@ func planThresholdAlert(p Plan, t int, now time.Time) (Alert, []byte) {
 func rateAlert(iface, dir string, rate, threshold int64, d time.Duration, now time.Time) (Alert, []byte) {
 	word := map[string]string{"rx": "received", "tx": "sent"}[dir]
 	msg := fmt.Sprintf("%s has %s %s/s or more for %s (threshold %s/s).", iface, word,
-		formatBytes(rate, "si"), d, formatBytes(threshold, "si"))
+		units.Bytes(rate, "si"), d, units.Bytes(threshold, "si"))
 	a := Alert{Event: "rate.high", Time: now, Title: "High traffic on " + iface, Message: msg}
 	return a, encodeBody(rateBody{Event: a.Event, Time: now.Format(time.RFC3339), Interface: iface, Direction: dir,
 		RateBps: rate, ThresholdBps: threshold, Seconds: int64(d / time.Second), Message: msg})

@@ -75,11 +75,10 @@ func (s *sink) waitFor(t *testing.T, svc *Service, n int) {
 	}
 }
 
-func addNotifier(t *testing.T, srv *httptest.Server, name, url string, events ...string) {
+func addNotifier(t *testing.T, svc *Service, name, url string, events ...string) {
 	t.Helper()
-	b, _ := json.Marshal(NotifierInput{Name: name, URL: url, Events: events})
-	if st, body := api(t, srv, "POST", "/api/notifiers", string(b)); st != http.StatusCreated {
-		t.Fatalf("notifier: %d %s", st, body)
+	if _, err := svc.CreateNotifier(context.Background(), NotifierInput{Name: name, URL: url, Events: events}); err != nil {
+		t.Fatalf("notifier: %v", err)
 	}
 }
 
@@ -89,19 +88,17 @@ func addNotifier(t *testing.T, srv *httptest.Server, name, url string, events ..
 func TestPlanThresholdsOncePerCycle(t *testing.T) {
 	dir := t.TempDir()
 	hook := newSink(t)
-	svc, srv := planServer(t, dir, Config{Password: testPassword}, nil)
+	svc := newService(t, dir, Config{})
 	now := time.Now()
 	seed(t, svc, storage.Record{Interface: "np19t", Time: now, RxBytes: 400, TxBytes: 200})
-	addNotifier(t, srv, "hook", hook.srv.URL+"/hook", "plan")
+	addNotifier(t, svc, "hook", hook.srv.URL+"/hook", "plan")
 	alerts, stop := svc.SubscribeAlerts()
 	defer stop()
-	plan := `{"name":"Small","interfaces":["np19t"],"direction":"both","cap_bytes":1000,"period":"day","reset_hour":0,"tz":"UTC","thresholds":[50,100]}`
-	st, body := api(t, srv, "POST", "/api/plans", plan)
-	if st != http.StatusCreated {
-		t.Fatalf("%d %s", st, body)
+	p, err := svc.CreatePlan(context.Background(), Plan{Name: "Small", Interfaces: []string{"np19t"}, Direction: "both",
+		CapBytes: 1000, Period: "day", ResetHour: 0, TZ: "UTC", Thresholds: []int{50, 100}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	var p Plan
-	json.Unmarshal([]byte(body), &p)
 	hook.waitFor(t, svc, 1)
 	got := hook.body(0)
 	keys := make([]string, 0, len(got))
@@ -134,8 +131,7 @@ func TestPlanThresholdsOncePerCycle(t *testing.T) {
 
 	// A restart (the same data folder) sends nothing again.
 	svc.Close()
-	srv.Close()
-	svc, _ = planServer(t, dir, Config{Password: testPassword}, nil)
+	svc = newService(t, dir, Config{})
 	hook.waitFor(t, svc, 1)
 
 	// Past 100 %: exactly one more.
@@ -155,10 +151,9 @@ func TestPlanThresholdsOncePerCycle(t *testing.T) {
 func TestInterruptedDeliveryIsRetried(t *testing.T) {
 	dir := t.TempDir()
 	hook := newSink(t)
-	svc, srv := planServer(t, dir, Config{Password: testPassword}, nil)
-	addNotifier(t, srv, "hook", hook.srv.URL, "plan")
+	svc := newService(t, dir, Config{})
+	addNotifier(t, svc, "hook", hook.srv.URL, "plan")
 	svc.Close()
-	srv.Close()
 	st, err := storage.Open(context.Background(), filepath.Join(dir, "netpulse.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -171,10 +166,10 @@ func TestInterruptedDeliveryIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	svc, _ = planServer(t, dir, Config{Password: testPassword}, nil)
+	svc = newService(t, dir, Config{})
 	hook.waitFor(t, svc, 1)
 	svc.Close()
-	svc, _ = planServer(t, dir, Config{Password: testPassword}, nil)
+	svc = newService(t, dir, Config{})
 	hook.waitFor(t, svc, 1)
 }
 
@@ -183,7 +178,7 @@ func TestInterruptedDeliveryIsRetried(t *testing.T) {
 // recovered, each once, to the notifiers that take them.
 func TestOtherAlerts(t *testing.T) {
 	hook := newSink(t)
-	svc, srv := planServer(t, t.TempDir(), Config{Password: testPassword, RateAlertBps: 1000, RateAlertFor: 2 * time.Minute}, nil)
+	svc := newService(t, t.TempDir(), Config{RateAlertBps: 1000, RateAlertFor: 2 * time.Minute})
 	minute := time.Now().Truncate(time.Minute)
 	var recs []storage.Record
 	// Three minutes before this one and two after: the window stays full
@@ -194,7 +189,7 @@ func TestOtherAlerts(t *testing.T) {
 	seed(t, svc, recs...)
 	// The notifier first: an alert raised before it exists is not sent to
 	// it, and the evaluator may run as soon as the interface is monitored.
-	addNotifier(t, srv, "hook", hook.srv.URL, "rate", "interface", "health")
+	addNotifier(t, svc, "hook", hook.srv.URL, "rate", "interface", "health")
 	if _, err := svc.SetMonitoredInterfaces(context.Background(), []string{"np19r"}); err != nil {
 		t.Fatal(err)
 	}

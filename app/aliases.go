@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -67,7 +66,7 @@ func (s *Service) SetAliases(ctx context.Context, patch map[string]string) (Alia
 	}
 	s.aliasesMu.Lock()
 	defer s.aliasesMu.Unlock()
-	valid, err := s.validNames(ctx)
+	valid, err := s.names(ctx)
 	if err != nil {
 		return AliasList{}, err
 	}
@@ -76,7 +75,11 @@ func (s *Service) SetAliases(ctx context.Context, patch map[string]string) (Alia
 		if name == "" || len(name) > maxNameLen {
 			return AliasList{}, badRequest("interface name %q is empty or too long", name)
 		}
-		if _, had := next[name]; !valid[name] && !(had && alias == "") {
+		ok, err := valid.has(name)
+		if err != nil {
+			return AliasList{}, err
+		}
+		if _, had := next[name]; !ok && !(had && alias == "") {
 			return AliasList{}, badRequest("unknown interface %q: it is not present and has no recorded traffic", name)
 		}
 		alias = strings.TrimSpace(alias)
@@ -113,27 +116,4 @@ func checkAlias(name, alias string) error {
 		return badRequest("alias of %q holds a control character", name)
 	}
 	return nil
-}
-
-// displayName is a name's alias, or the name when it has none.
-func displayName(name string, aliases map[string]string) string {
-	if a := aliases[name]; a != "" {
-		return a
-	}
-	return name
-}
-
-func (h *handler) aliases(w http.ResponseWriter, r *http.Request) {
-	list, err := h.svc.Aliases(r.Context())
-	h.respond(w, r, list, err)
-}
-
-func (h *handler) setAliases(w http.ResponseWriter, r *http.Request) {
-	var body AliasList
-	if err := decodeJSON(w, r, &body); err != nil {
-		h.respond(w, r, nil, err)
-		return
-	}
-	list, err := h.svc.SetAliases(r.Context(), body.Aliases)
-	h.respond(w, r, list, err)
 }

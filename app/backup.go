@@ -1,67 +1,10 @@
 package app
 
-import (
-	"context"
-	"fmt"
-	"io"
-	"mime"
-	"net/http"
-	"os"
-	"strconv"
-	"time"
-
-	"github.com/netpulse/netpulse/storage"
-)
-
-// backupWriteTime bounds how long a backup download may take.
-const backupWriteTime = 10 * time.Minute
+import "context"
 
 // Backup writes a consistent snapshot of the database, everything recorded
 // up to now included, to a file in the data folder and returns its path.
 // The caller removes it with storage.RemoveBackup.
 func (s *Service) Backup(ctx context.Context) (string, error) {
 	return s.store.Backup(ctx)
-}
-
-// backupName is the download's file name: the date and time it was taken.
-func backupName(t time.Time) string {
-	return "netpulse-" + t.Format("2006-01-02-150405") + ".db"
-}
-
-// backup streams a snapshot of the database as an attachment; the
-// snapshot file is deleted once sent.
-func (h *handler) backup(w http.ResponseWriter, r *http.Request) {
-	path, err := h.svc.Backup(r.Context())
-	if err != nil {
-		h.respond(w, r, nil, err)
-		return
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		storage.RemoveBackup(path)
-		h.respond(w, r, nil, fmt.Errorf("read backup: %w", err))
-		return
-	}
-	// The copy goes before the answer ends: removed now, the open file is
-	// still read to the end (Unix); where an open file cannot be removed
-	// (Windows), it goes once closed.
-	storage.RemoveBackup(path)
-	defer func() {
-		f.Close()
-		storage.RemoveBackup(path)
-	}()
-	st, err := f.Stat()
-	if err != nil {
-		h.respond(w, r, nil, fmt.Errorf("read backup: %w", err))
-		return
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", "application/vnd.sqlite3")
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": backupName(time.Now())}))
-	hd.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
-	hd.Set("Cache-Control", "no-store")
-	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(backupWriteTime))
-	if _, err := io.Copy(w, f); err != nil {
-		h.log.Debug("backup download ended early", "err", err)
-	}
 }

@@ -36,6 +36,11 @@ type Config struct {
 	// runtimes' metadata folders, read for containers' names only.
 	DockerContainers string
 	PodmanContainers string
+
+	// TestMarkers has the desktop app print a line on stdout at each step
+	// of its lifecycle, which the desktop tests wait for instead of
+	// sleeping (env NETPULSE_TEST_MARKERS=1).
+	TestMarkers bool
 }
 
 // Limits of the command line values.
@@ -62,6 +67,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 
 		DockerContainers: getenv("NETPULSE_DOCKER_CONTAINERS"),
 		PodmanContainers: getenv("NETPULSE_PODMAN_CONTAINERS"),
+		TestMarkers:      ParseTestMarkers(getenv),
 	}
 	var err error
 	if cfg.Headless, err = envBool(getenv, "NETPULSE_HEADLESS"); err != nil {
@@ -103,11 +109,17 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		return cfg, err
 	}
 	if cfg.DataDir == "" && !cfg.Healthcheck && !cfg.ShowVersion {
-		if cfg.DataDir, err = defaultDataDir(); err != nil {
+		if cfg.DataDir, err = defaultDataDir(getenv); err != nil {
 			return cfg, fmt.Errorf("--data-dir: no default data folder (%v); set --data-dir or NETPULSE_DATA_DIR", err)
 		}
 	}
 	return cfg, nil
+}
+
+// ParseTestMarkers reads NETPULSE_TEST_MARKERS; the desktop app's window
+// process, which has no command line of its own to parse, reads it here too.
+func ParseTestMarkers(getenv func(string) string) bool {
+	return getenv("NETPULSE_TEST_MARKERS") == "1"
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -158,10 +170,20 @@ func checkListen(addr string) error {
 	return nil
 }
 
+// IsLoopbackHost reports whether h (a host without port or brackets) names
+// this machine only: localhost, a name under .localhost, or a loopback IP.
+func IsLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") || strings.HasSuffix(strings.ToLower(h), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
 // defaultDataDir is the per-user data folder: $XDG_DATA_HOME or
 // ~/.local/share on Linux and BSD, Application Support on macOS, AppData on
 // Windows.
-func defaultDataDir() (string, error) {
+func defaultDataDir(getenv func(string) string) (string, error) {
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
 		dir, err := os.UserConfigDir()
 		if err != nil {
@@ -169,7 +191,7 @@ func defaultDataDir() (string, error) {
 		}
 		return filepath.Join(dir, "netpulse"), nil
 	}
-	if xdg := os.Getenv("XDG_DATA_HOME"); xdg != "" {
+	if xdg := getenv("XDG_DATA_HOME"); xdg != "" {
 		return filepath.Join(xdg, "netpulse"), nil
 	}
 	home, err := os.UserHomeDir()

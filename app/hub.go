@@ -45,12 +45,6 @@ func (h *hub) publish(s LiveSample) {
 	}
 }
 
-func (h *hub) count() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.subs)
-}
-
 func (h *hub) latest() (LiveSample, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

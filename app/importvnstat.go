@@ -73,7 +73,7 @@ func parseImportArgs(args []string, getenv func(string) string, usage io.Writer)
 	o.path = fs.Arg(0)
 	if o.dataDir == "" {
 		var err error
-		if o.dataDir, err = defaultDataDir(); err != nil {
+		if o.dataDir, err = defaultDataDir(getenv); err != nil {
 			return o, fmt.Errorf("--data-dir: no default data folder (%v); set --data-dir or NETPULSE_DATA_DIR", err)
 		}
 	}

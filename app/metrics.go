@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
 	goruntime "runtime"
 	"runtime/metrics"
 	"sort"
@@ -24,53 +22,37 @@ type stats struct {
 	store   *storage.Storage
 	plans   func(context.Context) ([]Plan, error)
 	aliases func() map[string]string // read-only
-	log     *slog.Logger
 	started time.Time
 
 	pollSeconds  *promtext.Histogram
 	flushSeconds *promtext.Histogram
 	pollErrors   atomic.Uint64
 	flushErrors  atomic.Uint64
-
-	inFlight chan struct{} // bounds concurrent scrapes
 }
 
 func newStats(version string, store *storage.Storage, plans func(context.Context) ([]Plan, error),
-	aliases func() map[string]string, log *slog.Logger) *stats {
+	aliases func() map[string]string) *stats {
 	return &stats{
-		version: version, store: store, plans: plans, aliases: aliases, log: log, started: time.Now(),
+		version: version, store: store, plans: plans, aliases: aliases, started: time.Now(),
 		pollSeconds: promtext.NewHistogram("netpulse_poll_duration_seconds",
 			"Time taken to read the monitored interfaces' counters and queue them for storage.",
 			[]float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}),
 		flushSeconds: promtext.NewHistogram("netpulse_flush_duration_seconds",
 			"Time taken to write the queued polls into the database.",
 			[]float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}),
-		inFlight: make(chan struct{}, 4),
 	}
 }
 
-// handler serves the exposition, uncompressed: gzip tripled a scrape's CPU
-// time to save some 10 kB on a network that is usually local.
-func (m *stats) handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case m.inFlight <- struct{}{}:
-			defer func() { <-m.inFlight }()
-		default:
-			http.Error(w, "too many scrapes at once; try again", http.StatusServiceUnavailable)
-			return
-		}
-		var b promtext.Buffer
-		if err := m.write(r.Context(), &b); err != nil {
-			// Half an exposition would look like counters that vanished.
-			m.log.Warn("metrics scrape failed", "err", err)
-			http.Error(w, "metrics: "+err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", promtext.ContentType)
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write(b.Bytes())
-	})
+// Metrics returns the Prometheus text exposition of the interfaces'
+// recorded totals, the plans' usage, the poll and flush jobs and the
+// process, read now. It is all or nothing: half an exposition would look
+// like counters that vanished.
+func (s *Service) Metrics(ctx context.Context) ([]byte, error) {
+	var b promtext.Buffer
+	if err := s.stats.write(ctx, &b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // write writes every family into b.

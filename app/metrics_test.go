@@ -2,12 +2,9 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -17,22 +14,16 @@ import (
 	"github.com/netpulse/netpulse/storage"
 )
 
-// scrape returns GET /metrics as sample lines ("name{labels}" → value).
-func scrape(t *testing.T, url, password string) map[string]float64 {
+// scrape returns the service's metrics as sample lines ("name{labels}" →
+// value).
+func scrape(t *testing.T, svc *Service) map[string]float64 {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url+"/metrics", nil)
-	req.SetBasicAuth("", password)
-	resp, err := http.DefaultClient.Do(req)
+	body, err := svc.Metrics(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("GET /metrics: %s %s: %s", resp.Status, resp.Header.Get("Content-Type"), b)
-	}
 	out := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
+	sc := bufio.NewScanner(bytes.NewReader(body))
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "" || line[0] == '#' {
@@ -49,16 +40,7 @@ func scrape(t *testing.T, url, password string) map[string]float64 {
 }
 
 func TestMetrics(t *testing.T) {
-	svc, srv := newTestServer(t, testPassword)
-	resp, _ := call{method: "GET", path: "/metrics", header: map[string]string{"Authorization": ""}}.do(t, srv)
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("GET /metrics without the password: %s, want 401", resp.Status)
-	}
-	resp, _ = call{method: "POST", path: "/metrics"}.do(t, srv)
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST /metrics: %s, want 405", resp.Status)
-	}
-
+	svc := newService(t, t.TempDir(), Config{})
 	now := time.Now()
 	svc.store.Add(storage.Record{Interface: "np16m", Time: now.Add(-2 * time.Hour), RxBytes: 1 << 40, TxBytes: 7, RxPackets: 3, TxPackets: 1})
 	if err := svc.flush(context.Background()); err != nil {
@@ -66,7 +48,7 @@ func TestMetrics(t *testing.T) {
 	}
 	svc.store.Add(storage.Record{Interface: "np16m", Time: now, RxBytes: 5, TxBytes: 11, RxPackets: 1, TxPackets: 2,
 		RxErrors: 1, TxErrors: 2, RxDrops: 3, TxDrops: 4})
-	m := scrape(t, srv.URL, testPassword)
+	m := scrape(t, svc)
 	for _, tc := range []struct {
 		sample string
 		want   float64
@@ -99,7 +81,7 @@ func TestMetrics(t *testing.T) {
 	if _, err := svc.SetAliases(context.Background(), map[string]string{"np16m": `Fibre "1"`}); err != nil {
 		t.Fatal(err)
 	}
-	m = scrape(t, srv.URL, testPassword)
+	m = scrape(t, svc)
 	if got := m[`netpulse_interface_info{interface="np16m",alias="Fibre \"1\""}`]; got != 1 {
 		t.Errorf("netpulse_interface_info with the alias = %v, want 1", got)
 	}
@@ -117,7 +99,7 @@ func TestMetrics(t *testing.T) {
 		plans = append(plans, p)
 	}
 	svc.store.Add(storage.Record{Interface: "np16m", Time: time.Now(), RxBytes: 100, TxBytes: 1})
-	m = scrape(t, srv.URL, testPassword)
+	m = scrape(t, svc)
 	listed, err := svc.Plans(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -147,53 +129,30 @@ func TestMetrics(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for m["netpulse_poll_duration_seconds_count"] == 0 && time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
-		m = scrape(t, srv.URL, testPassword)
+		m = scrape(t, svc)
 	}
 	if m["netpulse_poll_duration_seconds_count"] == 0 {
 		t.Error("no poll was measured")
 	}
 }
 
-func TestBackupDownload(t *testing.T) {
-	svc, srv := newTestServer(t, testPassword)
+// TestBackup: the snapshot holds the settings and every record, the one
+// still pending included.
+func TestBackup(t *testing.T) {
+	svc := newService(t, t.TempDir(), Config{})
 	ctx := context.Background()
 	if _, err := svc.UpdateSettings(ctx, map[string]string{"theme": "dark"}); err != nil {
 		t.Fatal(err)
 	}
 	svc.store.Add(storage.Record{Interface: "np16b", Time: time.Now(), RxBytes: 1234, TxBytes: 56})
-
-	req, _ := http.NewRequest("GET", srv.URL+"/api/backup", nil)
-	req.SetBasicAuth("", testPassword)
-	resp, err := http.DefaultClient.Do(req)
+	path, err := svc.Backup(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.sqlite3" {
-		t.Fatalf("GET /api/backup: %s %s: %.200s", resp.Status, resp.Header.Get("Content-Type"), body)
-	}
-	cd := resp.Header.Get("Content-Disposition")
-	if !strings.HasPrefix(cd, "attachment; filename=netpulse-"+time.Now().Format("2006-01-02")) {
-		t.Errorf("Content-Disposition %q, want an attachment named for today", cd)
-	}
-	if !strings.HasPrefix(string(body), "SQLite format 3\x00") {
-		t.Fatalf("body is not an SQLite database: %.40q", body)
-	}
-	entries, _ := os.ReadDir(svc.cfg.DataDir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".netpulse-backup-") {
-			t.Errorf("snapshot file %s left in the data folder", e.Name())
-		}
-	}
-
-	path := filepath.Join(t.TempDir(), "netpulse.db")
-	if err := os.WriteFile(path, body, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	defer storage.RemoveBackup(path)
 	c, err := storage.Open(ctx, path)
 	if err != nil {
-		t.Fatalf("open the downloaded backup: %v", err)
+		t.Fatalf("open the backup: %v", err)
 	}
 	defer c.Close()
 	if v, _, _ := c.Setting(ctx, "theme"); v != "dark" {
@@ -202,15 +161,5 @@ func TestBackupDownload(t *testing.T) {
 	totals, err := c.AllTimeTotals(ctx)
 	if err != nil || totals["np16b"].RxBytes != 1234 || totals["np16b"].TxBytes != 56 {
 		t.Errorf("backup's totals %v %v, want the record that was pending", totals, err)
-	}
-
-	req, _ = http.NewRequest("GET", srv.URL+"/api/backup", nil)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("GET /api/backup without the password: %s, want 401", resp.Status)
 	}
 }

@@ -34,16 +34,16 @@ func errNoNotifier(id int64) error {
 	return &RequestError{Status: http.StatusNotFound, Msg: fmt.Sprintf("no notifier with id %d", id)}
 }
 
-// checkNotifierWrites refuses to add, delete or test notifiers while the
+// CheckNotifierWrites refuses to add, delete or test notifiers while the
 // server listens beyond loopback without a password: a notifier makes it
 // send requests wherever its URL points, a lever for anyone who reaches
 // the API.
-func (s *Service) checkNotifierWrites() error {
+func (s *Service) CheckNotifierWrites() error {
 	if s.cfg.Password != "" {
 		return nil
 	}
 	host, _, err := net.SplitHostPort(s.cfg.Listen)
-	if err == nil && isLoopbackHost(strings.Trim(host, "[]")) {
+	if err == nil && IsLoopbackHost(strings.Trim(host, "[]")) {
 		return nil
 	}
 	return &RequestError{Status: http.StatusForbidden, Msg: "Net-Pulse listens beyond this machine without a password, so it does not " +
@@ -71,7 +71,7 @@ func maskedNotifier(n storage.Notifier) Notifier {
 
 // CreateNotifier checks and saves a notifier.
 func (s *Service) CreateNotifier(ctx context.Context, in NotifierInput) (Notifier, error) {
-	if err := s.checkNotifierWrites(); err != nil {
+	if err := s.CheckNotifierWrites(); err != nil {
 		return Notifier{}, err
 	}
 	n := storage.Notifier{Name: strings.TrimSpace(in.Name), URL: strings.TrimSpace(in.URL)}
@@ -110,7 +110,7 @@ func (s *Service) CreateNotifier(ctx context.Context, in NotifierInput) (Notifie
 
 // DeleteNotifier deletes a notifier and what it still had to send.
 func (s *Service) DeleteNotifier(ctx context.Context, id int64) error {
-	if err := s.checkNotifierWrites(); err != nil {
+	if err := s.CheckNotifierWrites(); err != nil {
 		return err
 	}
 	ok, err := s.store.DeleteNotifier(ctx, id)
@@ -128,7 +128,7 @@ func (s *Service) DeleteNotifier(ctx context.Context, id int64) error {
 // the error (scrubbed of the URL's secrets), and shows as the notifier's
 // last error.
 func (s *Service) TestNotifier(ctx context.Context, id int64) error {
-	if err := s.checkNotifierWrites(); err != nil {
+	if err := s.CheckNotifierWrites(); err != nil {
 		return err
 	}
 	ns, err := s.store.Notifiers(ctx)

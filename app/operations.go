@@ -54,15 +54,14 @@ func (s *Service) loadMonitored(ctx context.Context) ([]string, error) {
 // Interfaces lists every interface present now, plus the absent ones that
 // are monitored or have recorded traffic.
 func (s *Service) Interfaces(ctx context.Context) ([]Interface, error) {
-	present, err := collector.Interfaces(ctx, s.paths)
+	names, err := s.names(ctx)
 	if err != nil {
 		return nil, err
 	}
-	known, err := s.store.KnownInterfaces(ctx)
-	if err != nil {
+	if err := names.list(); err != nil {
 		return nil, err
 	}
-	monitored := s.monitoredSet()
+	present, known, monitored := names.present, names.known, names.monitored
 	def := collector.DefaultRouteInterface(s.paths)
 	out := make([]Interface, 0, len(present)+len(known))
 	seen := map[string]bool{}
@@ -121,7 +120,7 @@ func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (M
 	if len(names) > maxMonitored {
 		return MonitoredList{}, badRequest("too many interfaces: %d, at most %d", len(names), maxMonitored)
 	}
-	valid, err := s.validNames(ctx)
+	valid, err := s.names(ctx)
 	if err != nil {
 		return MonitoredList{}, err
 	}
@@ -130,7 +129,9 @@ func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (M
 		if n == "" || len(n) > maxNameLen {
 			return MonitoredList{}, badRequest("interface name %q is empty or too long", n)
 		}
-		if !valid[n] {
+		if ok, err := valid.has(n); err != nil {
+			return MonitoredList{}, err
+		} else if !ok {
 			return MonitoredList{}, badRequest("unknown interface %q: it is not present and has no recorded traffic", n)
 		}
 		if !slices.Contains(clean, n) {
@@ -161,29 +162,6 @@ func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (M
 	s.poller.Poll(ctx)
 	s.log.Info("monitored interfaces changed", "interfaces", clean)
 	return MonitoredList{Interfaces: slices.Clone(clean)}, nil
-}
-
-// validNames is every name a selection may contain.
-func (s *Service) validNames(ctx context.Context) (map[string]bool, error) {
-	present, err := collector.Interfaces(ctx, s.paths)
-	if err != nil {
-		return nil, err
-	}
-	known, err := s.store.KnownInterfaces(ctx)
-	if err != nil {
-		return nil, err
-	}
-	valid := s.monitoredSet()
-	for _, p := range present {
-		valid[p.Name] = true
-	}
-	for _, n := range s.containerNames() {
-		valid[n] = true
-	}
-	for _, n := range known {
-		valid[n] = true
-	}
-	return valid, nil
 }
 
 // Settings returns the display settings.

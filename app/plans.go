@@ -29,7 +29,7 @@ const (
 	// (about 9 PB); anything larger is a typing mistake.
 	maxCapBytes     = 1<<53 - 1
 	defaultCycles   = 12
-	maxCycles       = 120
+	MaxPlanCycles   = 120 // the most cycles one answer lists
 	quarterHour     = 15 * 60
 	crossingSearchN = 64 // bounds the search for when a cap was reached
 )
@@ -259,8 +259,8 @@ func (s *Service) PlanCycles(ctx context.Context, id int64, count int) ([]PlanCy
 	if count == 0 {
 		count = defaultCycles
 	}
-	if count < 1 || count > maxCycles {
-		return nil, badRequest("count: %d is out of range (1 to %d)", count, maxCycles)
+	if count < 1 || count > MaxPlanCycles {
+		return nil, badRequest("count: %d is out of range (1 to %d)", count, MaxPlanCycles)
 	}
 	p, ok, err := s.store.Plan(ctx, id)
 	if err != nil {

@@ -1,6 +1,7 @@
 // Package app is Net-Pulse's service layer: it wires the collector to
 // storage, owns the lifecycle, and offers the operations the dashboard
-// needs over HTTP (and, in desktop builds, as Wails bindings and a tray).
+// needs as exported methods of Service. Its edges, app/web (HTTP) and
+// app/desktop (the window's bindings and the tray), call nothing else.
 package app
 
 import (
@@ -70,7 +71,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, log: log, store: store, hub: newHub(), plans: newPlanCache()}
-	s.stats = newStats(cfg.Version, store, s.Plans, s.aliasMap, log)
+	s.stats = newStats(cfg.Version, store, s.Plans, s.aliasMap)
 	s.alerts = newAlerter(s)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)

@@ -19,7 +19,7 @@ BENCH_OUT     ?= bin/bench
 BENCH_COUNT   ?= 5
 BENCH_TIME    ?= 1s
 # Run on the same machine, one package at a time, so they do not compete.
-BENCH_PKGS    := ./collector ./storage ./app
+BENCH_PKGS    := ./collector ./storage ./app ./app/web
 BENCH_DESKTOP ?= $(wildcard bin/netpulse-desktop)
 
 .PHONY: bench bench-go bench-build

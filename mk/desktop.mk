@@ -32,7 +32,7 @@ UNAME_S       := $(shell uname -s)
 DESKTOP_PC  := gtk+-3.0 webkit2gtk-4.1
 DESKTOP_APT := sudo apt-get install build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
 
-# bindings are not generated: the dashboard calls window.go.app.Desktop
+# bindings are not generated: the dashboard calls window.go.desktop.Desktop
 # directly, and the generator would run main.go's headless path. -m leaves
 # go.mod alone; -s because `make frontend` already built frontend/dist.
 WAILS_BUILD := build -m -s -skipbindings -trimpath -ldflags "-X main.version=$(VERSION)"
@@ -82,8 +82,8 @@ desktop-windows: frontend $(WAILS)
 desktop-test: desktop
 	NETPULSE_SYSTEM_TESTS=1 NETPULSE_DESKTOP_BIN=$(abspath $(DESKTOP_BIN)) NETPULSE_ARTIFACTS=$(abspath artifacts/desktop) \
 		$(GO) test -count=1 -v ./test/desktop/
-	@# the desktop-tagged unit tests of app/ (OS notifications over D-Bus)
-	$(GO) test -count=1 -tags desktop,production,webkit2_41 -run 'DBus' ./app/
+	@# the desktop-tagged unit tests of app/desktop (OS notifications over D-Bus)
+	$(GO) test -count=1 -tags desktop,production,webkit2_41 -run 'DBus' ./app/desktop/
 
 # RUN_ARGS are passed to the binary, e.g. make run RUN_ARGS=--hidden
 run-auto:

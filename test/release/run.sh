@@ -203,7 +203,7 @@ check "7z lists the uninstaller" bash -c \
 
 # --- start at login on Linux ------------------------------------------------
 check "the autostart entry is written, validated and removed" \
-	go test -count=1 -run 'TestLinux|TestStartAtLoginBinding' ./internal/autostart ./app
+	go test -count=1 -run 'TestLinux|TestStartAtLoginBinding' ./internal/autostart ./app/desktop
 
 # --- the installed desktop binary passes the window and tray test ----------
 if [ "${NETPULSE_RELEASE_SMOKE:-1}" = 1 ]; then

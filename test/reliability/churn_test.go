@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/netpulse/netpulse/app"
+	"github.com/netpulse/netpulse/app/web"
 	"github.com/netpulse/netpulse/internal/testnet"
 	"github.com/netpulse/netpulse/test/harness"
 )
@@ -143,7 +144,7 @@ func startInProcess(t *testing.T) (*harness.Server, *app.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(app.NewHandler(svc, cfg, fstest.MapFS{}))
+	srv := httptest.NewServer(web.NewHandler(svc, cfg, fstest.MapFS{}, nil))
 	t.Cleanup(func() {
 		srv.Close()
 		if err := svc.Close(); err != nil {

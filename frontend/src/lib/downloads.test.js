@@ -22,7 +22,7 @@ describe('download addresses', () => {
   });
 
   it('has none in the desktop window', () => {
-    const win = { go: { app: { Desktop: {} } }, runtime: {} };
+    const win = { go: { desktop: { Desktop: {} } }, runtime: {} };
     expect(createTransport(win).downloadURL('backup')).toBeNull();
   });
 });

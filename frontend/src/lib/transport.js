@@ -1,5 +1,5 @@
 // The one place that knows how the dashboard talks to Net-Pulse. Inside the
-// desktop window it calls the Wails bindings (window.go.app.Desktop) and
+// desktop window it calls the Wails bindings (window.go.desktop.Desktop) and
 // listens to Wails events; in a browser it uses fetch and EventSource against
 // the HTTP API. Both return the same shapes, so nothing else needs to know.
 
@@ -251,7 +251,7 @@ const REQUESTS = [
 
 /**
  * createTransport picks the backend for a window object: the Wails bindings
- * when window.go.app.Desktop exists, HTTP otherwise. The choice is made on
+ * when window.go.desktop.Desktop exists, HTTP otherwise. The choice is made on
  * first use, after the desktop runtime has had its chance to load.
  * onReachability(cb) reports true after any answered request and false when a
  * request could not reach the server.
@@ -261,7 +261,7 @@ export function createTransport(win) {
   const listeners = new Set();
   const pick = () => {
     if (!backend) {
-      const d = win?.go?.app?.Desktop;
+      const d = win?.go?.desktop?.Desktop;
       backend = d ? desktopBackend(win, d) : browserBackend(win);
     }
     return backend;

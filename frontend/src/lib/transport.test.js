@@ -12,7 +12,7 @@ function fakeDesktop() {
     };
   const win = {
     go: {
-      app: {
+      desktop: {
         Desktop: {
           Interfaces: rec('Interfaces', [{ name: 'eth0' }]),
           MonitoredInterfaces: rec('MonitoredInterfaces', { interfaces: ['eth0'] }),
@@ -94,7 +94,7 @@ describe('desktop transport', () => {
 
   it('takes window visibility from the shell, not from WebKit', async () => {
     const { win, handlers } = fakeDesktop();
-    win.go.app.Desktop.WindowShown = () => Promise.resolve(false);
+    win.go.desktop.Desktop.WindowShown = () => Promise.resolve(false);
     win.document = { hidden: false, addEventListener() {}, removeEventListener() {} };
     const t = createTransport(win);
     const seen = [];
@@ -122,10 +122,10 @@ describe('desktop transport', () => {
     const { win, calls } = fakeDesktop();
     await createTransport(win).reportReady('chart');
     expect(calls).toEqual([]);
-    win.go.app.Desktop.ReportReady = (what) => (calls.push(['ReportReady', what]), Promise.resolve());
+    win.go.desktop.Desktop.ReportReady = (what) => (calls.push(['ReportReady', what]), Promise.resolve());
     await createTransport(win).reportReady('chart');
     expect(calls).toEqual([['ReportReady', 'chart']]);
-    win.go.app.Desktop.ReportReady = () => Promise.reject('gone');
+    win.go.desktop.Desktop.ReportReady = () => Promise.reject('gone');
     await expect(createTransport(win).reportReady('chart')).resolves.toBeUndefined();
   });
 
@@ -139,20 +139,20 @@ describe('desktop transport', () => {
   it('offers start at login only where the shell binds it', async () => {
     const { win, calls } = fakeDesktop();
     expect(createTransport(win).canStartAtLogin).toBe(false);
-    win.go.app.Desktop.StartAtLogin = vi.fn(() => Promise.resolve(false));
-    win.go.app.Desktop.SetStartAtLogin = vi.fn((on) => Promise.resolve(on));
+    win.go.desktop.Desktop.StartAtLogin = vi.fn(() => Promise.resolve(false));
+    win.go.desktop.Desktop.SetStartAtLogin = vi.fn((on) => Promise.resolve(on));
     const t = createTransport(win);
     expect(t.canStartAtLogin).toBe(true);
     expect(await t.startAtLogin()).toBe(false);
     expect(await t.setStartAtLogin(true)).toBe(true);
-    expect(win.go.app.Desktop.SetStartAtLogin).toHaveBeenCalledWith(true);
+    expect(win.go.desktop.Desktop.SetStartAtLogin).toHaveBeenCalledWith(true);
     expect(calls).toEqual([]);
     expect(createTransport({ fetch: vi.fn() }).canStartAtLogin).toBe(false);
   });
 
   it('detects the desktop only when the bindings exist', () => {
     const { win } = fakeDesktop();
-    delete win.go.app;
+    delete win.go.desktop;
     expect(createTransport(win).mode).toBe('browser');
   });
 });
@@ -392,7 +392,7 @@ describe('plans and notifiers', () => {
       };
     const names = ['Plans', 'CreatePlan', 'UpdatePlan', 'DeletePlan', 'PlanCycles', 'Notifiers', 'CreateNotifier', 'DeleteNotifier', 'TestNotifier'];
     const Desktop = Object.fromEntries(names.map((n) => [n, rec(n)]));
-    const t = createTransport({ go: { app: { Desktop } }, runtime: {} });
+    const t = createTransport({ go: { desktop: { Desktop } }, runtime: {} });
     await t.plans();
     await t.createPlan({ name: 'a' });
     await t.updatePlan(2, { name: 'b' });

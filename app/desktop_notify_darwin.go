@@ -1,8 +1,0 @@
-//go:build desktop && darwin
-
-package app
-
-import "os/exec"
-
-// hideConsole: osascript opens no window.
-func hideConsole(*exec.Cmd) {}

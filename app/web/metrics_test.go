@@ -1,0 +1,93 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netpulse/netpulse/storage"
+)
+
+// getRaw asks url with the test password and returns the answer and its
+// body, whatever its type.
+func getRaw(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.SetBasicAuth("", testPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, body
+}
+
+// TestMetricsRoute: GET /metrics needs the password, takes GET only, and
+// serves the exposition as Prometheus text.
+func TestMetricsRoute(t *testing.T) {
+	_, srv := newTestServer(t, testPassword)
+	resp, _ := call{method: "GET", path: "/metrics", header: map[string]string{"Authorization": ""}}.do(t, srv)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /metrics without the password: %s, want 401", resp.Status)
+	}
+	resp, _ = call{method: "POST", path: "/metrics"}.do(t, srv)
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /metrics: %s, want 405", resp.Status)
+	}
+	resp, body := getRaw(t, srv.URL+"/metrics")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") ||
+		!strings.Contains(string(body), "\nnetpulse_build_info{") {
+		t.Errorf("GET /metrics: %s %s: %.300s", resp.Status, resp.Header.Get("Content-Type"), body)
+	}
+}
+
+// TestBackupDownload: GET /api/backup sends the database as an attachment
+// named for today, leaves no snapshot behind, and needs the password.
+func TestBackupDownload(t *testing.T) {
+	dir := t.TempDir()
+	seedStore(t, dir, storage.Record{Interface: "np16b", Time: time.Now(), RxBytes: 1234, TxBytes: 56})
+	_, srv := newTestServerIn(t, testPassword, dir)
+
+	resp, body := getRaw(t, srv.URL+"/api/backup")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.sqlite3" {
+		t.Fatalf("GET /api/backup: %s %s: %.200s", resp.Status, resp.Header.Get("Content-Type"), body)
+	}
+	cd := resp.Header.Get("Content-Disposition")
+	if !strings.HasPrefix(cd, "attachment; filename=netpulse-"+time.Now().Format("2006-01-02")) {
+		t.Errorf("Content-Disposition %q, want an attachment named for today", cd)
+	}
+	if !strings.HasPrefix(string(body), "SQLite format 3\x00") {
+		t.Fatalf("body is not an SQLite database: %.40q", body)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".netpulse-backup-") {
+			t.Errorf("snapshot file %s left in the data folder", e.Name())
+		}
+	}
+	path := filepath.Join(t.TempDir(), "netpulse.db")
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open the downloaded backup: %v", err)
+	}
+	defer c.Close()
+	totals, err := c.AllTimeTotals(ctx)
+	if err != nil || totals["np16b"].RxBytes != 1234 {
+		t.Errorf("backup's totals %v %v", totals, err)
+	}
+
+	resp, _ = call{method: "GET", path: "/api/backup", header: map[string]string{"Authorization": ""}}.do(t, srv)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /api/backup without the password: %s, want 401", resp.Status)
+	}
+}
