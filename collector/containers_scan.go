@@ -5,14 +5,13 @@ package collector
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -112,11 +111,13 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 	if err != nil {
 		return nil, nil, fmt.Errorf("find containers: %w", err)
 	}
-	d, err := os.Open(p.Proc)
+	pids, err := listPIDs(p.Proc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find containers: %w", err)
 	}
-	defer d.Close()
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err()
+	}
 	type member struct {
 		pid   int
 		start uint64
@@ -125,55 +126,39 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 	byNS := map[uint64][]member{}
 	host := make(map[int]bool, len(known))
 	var buf []byte // one per scan: reads of the poll job use their own
-	for {
-		ents, err := d.Readdirnames(256)
-		for _, e := range ents {
-			pid, perr := strconv.Atoi(e)
-			if perr != nil || pid <= 0 {
-				continue
-			}
-			if known[pid] {
-				host[pid] = true
-				continue
-			}
-			dir := filepath.Join(p.Proc, e)
-			// Most processes share the host's namespace: one stat rules
-			// them out before their cgroup, which the kernel has to
-			// build as text, is read.
-			ino, serr := netDevInode(filepath.Join(dir, "net", "dev"))
-			if serr != nil {
-				continue // exited meanwhile, or hidden
-			}
-			if ino == hostIno {
-				host[pid] = true
-				continue
-			}
-			var rerr error
-			if buf, rerr = readProcFile(filepath.Join(dir, "cgroup"), buf); rerr != nil {
-				continue
-			}
-			ctr, ok := ParseCgroup(buf)
-			if !ok {
-				continue
-			}
-			if buf, rerr = readProcFile(filepath.Join(dir, "stat"), buf); rerr != nil {
-				continue
-			}
-			start, ok := parseStartTime(buf)
-			if !ok {
-				continue
-			}
-			byNS[ino] = append(byNS[ino], member{pid, start, ctr})
+	for _, pid := range pids {
+		if known[pid] {
+			host[pid] = true
+			continue
 		}
-		if errors.Is(err, io.EOF) {
-			break
+		dir := filepath.Join(p.Proc, strconv.Itoa(pid))
+		// Most processes share the host's namespace: one stat rules
+		// them out before their cgroup, which the kernel has to
+		// build as text, is read.
+		ino, serr := netDevInode(filepath.Join(dir, "net", "dev"))
+		if serr != nil {
+			continue // exited meanwhile, or hidden
 		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("find containers: read %s: %w", p.Proc, err)
+		if ino == hostIno {
+			host[pid] = true
+			continue
 		}
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+		var rerr error
+		if buf, rerr = readProcFile(filepath.Join(dir, "cgroup"), buf); rerr != nil {
+			continue
 		}
+		ctr, ok := ParseCgroup(buf)
+		if !ok {
+			continue
+		}
+		if buf, rerr = readProcFile(filepath.Join(dir, "stat"), buf); rerr != nil {
+			continue
+		}
+		start, ok := parseStartTime(buf)
+		if !ok {
+			continue
+		}
+		byNS[ino] = append(byNS[ino], member{pid, start, ctr})
 	}
 	var nets []ContainerNetwork
 	var ctrs []Container
@@ -218,14 +203,23 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 	return nets, host, nil
 }
 
+// The scan's system calls are made raw: procfs never blocks, and a plain
+// call wakes the Go runtime's monitor thread, which then polls every 20 µs
+// for a while (as for the poll's reads, see procSource).
+
 // netDevInode returns the inode of a procfs net/dev file. procfs creates
 // the net/ files anew for each network namespace, so two processes share
-// a namespace exactly when their net/dev has the same inode; stat needs no
-// privilege, unlike reading the /proc/<pid>/ns/net link.
+// a namespace exactly when their net/dev has the same inode; a look at it
+// needs no privilege, unlike reading the /proc/<pid>/ns/net link.
 func netDevInode(path string) (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
+	fd, err := rawOpen(path, unix.O_PATH)
+	if err != nil {
 		return 0, fmt.Errorf("stat %s: %w", path, err)
+	}
+	defer rawClose(fd)
+	var st unix.Stat_t
+	if _, _, errno := unix.RawSyscall(unix.SYS_FSTAT, uintptr(fd), uintptr(unsafe.Pointer(&st)), 0); errno != 0 {
+		return 0, fmt.Errorf("stat %s: %w", path, errno)
 	}
 	return st.Ino, nil
 }
@@ -234,10 +228,54 @@ func netDevInode(path string) (uint64, error) {
 // files of every process, so it spares the extra stat and read of
 // os.ReadFile (see preadShort).
 func readProcFile(path string, buf []byte) ([]byte, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := rawOpen(path, unix.O_RDONLY)
 	if err != nil {
 		return buf[:0], err
 	}
-	defer unix.Close(fd)
+	defer rawClose(fd)
 	return preadShort(fd, buf)
 }
+
+// listPIDs returns the process ids in a procfs directory.
+func listPIDs(proc string) ([]int, error) {
+	fd, err := rawOpen(proc, unix.O_RDONLY|unix.O_DIRECTORY)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", proc, err)
+	}
+	defer rawClose(fd)
+	var pids []int
+	buf := make([]byte, 16<<10)
+	var names []string
+	for {
+		n, _, errno := unix.RawSyscall(unix.SYS_GETDENTS64, uintptr(fd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+		switch {
+		case errno == unix.EINTR:
+			continue
+		case errno != 0:
+			return nil, fmt.Errorf("read %s: %w", proc, errno)
+		case n == 0:
+			return pids, nil
+		}
+		_, _, names = unix.ParseDirent(buf[:n], -1, names[:0])
+		for _, name := range names {
+			if pid, err := strconv.Atoi(name); err == nil && pid > 0 {
+				pids = append(pids, pid)
+			}
+		}
+	}
+}
+
+func rawOpen(path string, flags int) (int, error) {
+	p, err := unix.BytePtrFromString(path)
+	if err != nil {
+		return -1, err
+	}
+	atFDCWD := unix.AT_FDCWD // a negative constant: through a variable to become a uintptr
+	r, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(p)), uintptr(flags|unix.O_CLOEXEC), 0, 0, 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(r), nil
+}
+
+func rawClose(fd int) { unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0) }
