@@ -6,15 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/netpulse/netpulse/collector"
 	"github.com/netpulse/netpulse/internal/notify"
 	"github.com/netpulse/netpulse/storage"
 )
@@ -252,9 +248,8 @@ func (a *alerter) checkHealth(ctx context.Context, now time.Time) {
 }
 
 // checkInterfaces raises interface.gone for a monitored interface that
-// left, and interface.back when it returns. On Linux a stat of its sysfs
-// entry tells; elsewhere, or when the counters come from the host's
-// namespace, the OS's list of interfaces.
+// left, and interface.back when it returns, as the polls see them: the
+// same readings that count its traffic, so telling costs nothing more.
 func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
 	monitored := a.svc.MonitoredNames()
 	for name := range a.gone {
@@ -265,13 +260,9 @@ func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
 	if len(monitored) == 0 {
 		return
 	}
-	isPresent, err := a.presence(ctx)
-	if err != nil {
-		a.log.Warn("alerts: cannot list the interfaces", "err", err)
-		return
-	}
+	absent := a.svc.poller.Absent(monitored)
 	for _, name := range monitored {
-		present := isPresent(name)
+		present := !absent[name]
 		sent, wasGone := a.gone[name]
 		switch {
 		case !present && !wasGone:
@@ -290,23 +281,6 @@ func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
 			}
 		}
 	}
-}
-
-// presence returns the test of whether an interface is there now.
-func (a *alerter) presence(ctx context.Context) (func(string) bool, error) {
-	if sys := a.svc.paths.Sys; sys != "" && runtime.GOOS == "linux" {
-		return func(name string) bool {
-			_, err := os.Stat(filepath.Join(sys, "class", "net", name))
-			return err == nil
-		}, nil
-	}
-	list, err := collector.Interfaces(ctx, a.svc.paths)
-	if err != nil {
-		return nil, err
-	}
-	return func(name string) bool {
-		return slices.ContainsFunc(list, func(i collector.InterfaceInfo) bool { return i.Name == name })
-	}, nil
 }
 
 // checkRates raises rate.high for a monitored interface whose every whole

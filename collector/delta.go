@@ -183,6 +183,13 @@ func (t *Tracker) UpdateSome(now time.Time, reading []Counters, names []string, 
 	return out
 }
 
+// Absent reports whether name is followed and was missing from the last
+// reading that looked for it.
+func (t *Tracker) Absent(name string) bool {
+	st, ok := t.states[name]
+	return ok && !st.present
+}
+
 // diff computes the delta from a tracked state to a new reading.
 func diff(st *trackState, cur Counters, now time.Time) Delta {
 	elapsed := now.Sub(st.at)

@@ -122,6 +122,20 @@ func (p *Poller) Poll(ctx context.Context) {
 	p.sink(ctx, Sample{Time: now, Deltas: deltas, Changes: p.tracker.Changes()})
 }
 
+// Absent returns those of names that the last poll looking for them did
+// not find. A name no poll has looked for yet is not among them.
+func (p *Poller) Absent(names []string) map[string]bool {
+	p.polling.Lock()
+	defer p.polling.Unlock()
+	out := map[string]bool{}
+	for _, n := range names {
+		if p.tracker.Absent(n) {
+			out[n] = true
+		}
+	}
+	return out
+}
+
 // Status returns the time of the last successful poll and the last error.
 func (p *Poller) Status() (time.Time, error) {
 	p.mu.Lock()

@@ -95,6 +95,9 @@ func TestPollerOccasional(t *testing.T) {
 			if want := 1000 * uint64(lastRead.Sub(first)/time.Second); rx != want {
 				t.Errorf("web/eth0 counted %d bytes, want %d", rx, want)
 			}
+			if absent := p.Absent([]string{"eth0", "web/eth0"}); absent["eth0"] || absent["web/eth0"] != (tt.stopAt >= 0) {
+				t.Errorf("Absent = %v after the polls", absent)
+			}
 			switch {
 			case tt.stopAt < 0 && len(goneAt) > 0:
 				t.Errorf("web/eth0 reported gone at polls %v while it was only left unread", goneAt)
