@@ -15,16 +15,16 @@ import (
 const keyRecordContainers = "record_containers"
 
 // containerScanInterval is how often /proc is walked for containers. A
-// walk reads every process's cgroup (about 6 µs each), so it is not done
-// per poll; a container started in between is counted from zero when found
-// (collector.Poller.Expect), so nothing of its traffic is lost.
+// walk looks at every process (PERFORMANCE.md, "Containers"), so it is not
+// done per poll; a container started in between is counted from zero when
+// found (collector.Poller.Expect), so nothing of its traffic is lost.
 const containerScanInterval = 30 * time.Second
 
 // recordedOnlyPeriod is how often interfaces recorded without being
 // monitored are read. They are stored from minute buckets up and not shown
-// live, so reading them every second would buy nothing but CPU: with 50
-// containers, the kernel generating 50 net/dev files a second was most of
-// the daemon's cost (PERFORMANCE.md, "Containers"). Their peaks are
+// live, so reading them every second would buy nothing but CPU: with many
+// containers, the kernel generating their net/dev files every second was
+// most of the daemon's cost (PERFORMANCE.md, "Containers"). Their peaks are
 // averages over this period.
 const recordedOnlyPeriod = 10 * time.Second
 
