@@ -18,6 +18,8 @@ const maxFlushGap = time.Hour
 func (s *Storage) Prune(ctx context.Context, now time.Time) (int64, error) {
 	s.conn.RLock()
 	defer s.conn.RUnlock()
+	// Sums of ranges at the edge of a tier's keep can change.
+	defer s.sums.drop()
 	var total int64
 	for _, t := range tiers {
 		if t.keep == 0 {

@@ -53,6 +53,7 @@ type Storage struct {
 	ringPruned int64
 
 	days  dayRollup // local-day sums for calendar queries, see days.go
+	sums  sumCache  // the stored part of recent sums, see sum.go
 	stmts stmtCache // the writer's prepared statements
 }
 
@@ -170,6 +171,7 @@ func (s *Storage) restore(ctx context.Context) error {
 	s.r.Close()
 	s.w.Close()
 	s.days.reset()
+	s.sums.drop()
 	if err := os.Rename(tmp, s.path); err != nil {
 		return fmt.Errorf("storage: restore %s: %w", s.path, err)
 	}

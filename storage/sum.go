@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,17 +22,13 @@ func (s *Storage) Sum(ctx context.Context, names []string, from, to int64) (rx, 
 	}
 	s.view.RLock()
 	defer s.view.RUnlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
-	ids, err := s.interfaceNames(ctx, names)
-	if err != nil {
-		return 0, 0, err
-	}
-	var acc [2]uint64
-	if len(ids) > 0 {
-		if err := s.sumRange(ctx, ids, from, to, len(tiers)-1, &acc); err != nil {
+	key := sumKey{strings.Join(slices.Sorted(slices.Values(names)), "\x00"), from, to}
+	acc, gen, ok := s.sums.get(key)
+	if !ok {
+		if err := s.storedSum(ctx, names, from, to, &acc); err != nil {
 			return 0, 0, err
 		}
+		s.sums.put(key, acc, gen)
 	}
 	want := make(map[string]bool, len(names))
 	for _, n := range names {
@@ -46,6 +43,64 @@ func (s *Storage) Sum(ctx context.Context, names []string, from, to int64) (rx, 
 	}
 	s.mu.Unlock()
 	return acc[0], acc[1], nil
+}
+
+// storedSum adds what the tiers hold of the named interfaces' traffic in
+// [from, to) into acc.
+func (s *Storage) storedSum(ctx context.Context, names []string, from, to int64, acc *[2]uint64) error {
+	s.conn.RLock()
+	defer s.conn.RUnlock()
+	ids, err := s.interfaceNames(ctx, names)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return s.sumRange(ctx, ids, from, to, len(tiers)-1, acc)
+}
+
+// sumCache keeps the stored part of recent sums. Plans ask for the same
+// cycle every few seconds (alerts, /metrics, the dashboard), and the
+// tiers change only when a flush or a prune commits, every few minutes:
+// each of those drops the cache. An answer computed while one committed is
+// not kept (gen tells).
+type sumCache struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[sumKey][2]uint64
+}
+
+type sumKey struct {
+	names    string
+	from, to int64
+}
+
+// maxCachedSums bounds the cache; a handful of plans use a few keys each.
+const maxCachedSums = 256
+
+func (c *sumCache) get(k sumKey) (v [2]uint64, gen uint64, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok = c.m[k]
+	return v, c.gen, ok
+}
+
+func (c *sumCache) put(k sumKey, v [2]uint64, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.m == nil || len(c.m) >= maxCachedSums {
+		c.m = map[sumKey][2]uint64{}
+	}
+	c.m[k] = v
+}
+
+// drop forgets every sum: the tiers changed.
+func (c *sumCache) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.m)
 }
 
 // sumRange adds the traffic in [from, to) into acc: the part of whole

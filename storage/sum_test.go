@@ -52,3 +52,45 @@ func TestSumEqualsTrafficBuckets(t *testing.T) {
 		}
 	}
 }
+
+// TestSumAcrossFlushesAndPrunes asks for one plan's cycle again and again
+// while records are added, flushed and pruned: the answer is always what
+// the tiers and the pending records hold, never a remembered stale sum.
+func TestSumAcrossFlushesAndPrunes(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	now := time.Now().Truncate(time.Second)
+	from, to := now.Unix()-mod(now.Unix(), 900)-3*3600, now.Unix()-mod(now.Unix(), 900)+900
+	var want uint64
+	check := func(step string) {
+		t.Helper()
+		for range 2 { // the second answer may come from the cache
+			rx, _, err := s.Sum(ctx, []string{"np-a", "np-b"}, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rx != want {
+				t.Fatalf("%s: Sum = %d, want %d", step, rx, want)
+			}
+		}
+	}
+	add := func(ago time.Duration, rx uint64) {
+		s.Add(Record{Interface: "np-a", Time: now.Add(-ago), RxBytes: rx})
+		want += rx
+	}
+	check("empty")
+	add(time.Hour, 1000)
+	check("pending")
+	for i, step := range []string{"flushed", "flushed again", "flushed a third time"} {
+		if err := s.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check(step)
+		add(time.Duration(i+1)*time.Minute, 7)
+		check(step + ", more pending")
+	}
+	if _, err := s.Prune(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	check("pruned")
+}

@@ -132,6 +132,7 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 		return fmt.Errorf("storage: flush: %w", describe(err))
 	}
 	s.days.add(traffic)
+	s.sums.drop()
 	s.mu.Lock()
 	s.pending = dropFlushed(s.pending, len(batch))
 	for name, id := range ids {

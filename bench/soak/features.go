@@ -59,7 +59,8 @@ func addFeatures(ctx context.Context, addr string, ifaces []string) (*Features, 
 		}
 		urls := []string{"http://" + sink + "/hook", "ntfy://" + sink + "/netpulse?scheme=http"}
 		for i := range *notifiers {
-			n := map[string]any{"name": fmt.Sprintf("notifier %d", i+1), "url": urls[i%len(urls)]}
+			n := map[string]any{"name": fmt.Sprintf("notifier %d", i+1), "url": urls[i%len(urls)],
+				"events": []string{"plan", "rate", "interface", "health"}}
 			if err := post(addr, "/api/notifiers", n); err != nil {
 				return nil, err
 			}
