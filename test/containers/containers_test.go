@@ -197,6 +197,19 @@ func waitEntry(t *testing.T, s *harness.Server, name, what string, ok func(entry
 // host side's counters: one end's transmit is the other's receive.
 func mirrored(rx, tx uint64) (uint64, uint64) { return tx, rx }
 
+// settle waits until p is quiet and then over one whole period of the
+// reads of containers recorded without being monitored (every 10 s), so
+// the recorded totals have caught up with the kernel's.
+func settle(t *testing.T, s *harness.Server, p testnet.Pair) (rx, tx uint64) {
+	t.Helper()
+	rx, tx = harness.Settle(t, s, p)
+	s.WaitPolls(11)
+	if rx2, tx2 := harness.Counters(t, p); rx2 != rx || tx2 != tx {
+		t.Fatalf("%s moved while settling: rx %d->%d tx %d->%d", p.Host, rx, rx2, tx, tx2)
+	}
+	return rx, tx
+}
+
 func TestContainerFromParts(t *testing.T) {
 	harness.NeedSystem(t)
 	v2 := cgroupMount(t, "cgroup2")
@@ -285,7 +298,7 @@ func TestContainerFromParts(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		harness.Settle(t, s, p)
+		settle(t, s, p)
 		rx, tx := s.Totals(name)
 		if rx != n*(size+42) || tx != 0 {
 			t.Fatalf("recorded rx %d tx %d; want rx %d (N×(P+14+20+8)) and tx 0", rx, tx, n*(size+42))
@@ -294,7 +307,7 @@ func TestContainerFromParts(t *testing.T) {
 
 	t.Run("TCP equals the host side of the veth", func(t *testing.T) {
 		harness.Send(t, p, 50_000_000, 1_000_000)
-		rx1, tx1 := harness.Settle(t, s, p)
+		rx1, tx1 := settle(t, s, p)
 		wantRx, wantTx := mirrored(rx1-rx0, tx1-tx0)
 		rx, tx := s.Totals(name)
 		harness.ExpectTotals(t, "container, 50 MB of TCP", rx, tx, 0, 0, wantRx, wantTx)
@@ -317,7 +330,7 @@ func TestContainerFromParts(t *testing.T) {
 		// Sent before the next scan finds it: counted all the same.
 		harness.Send(t, p, 3_000_000, 200_000)
 		waitEntry(t, s, name, "present again", func(e entry) bool { return e.Present })
-		rx, tx := mirrored(harness.Settle(t, s, p))
+		rx, tx := mirrored(settle(t, s, p))
 		gotRx, gotTx := total()
 		// Everything since the start: the new namespace counted from zero.
 		harness.ExpectTotals(t, "restarted container, since the start", gotRx-stoppedRx, gotTx-stoppedTx, 0, 0, rx, tx)
@@ -334,7 +347,7 @@ func TestContainerFromParts(t *testing.T) {
 		harness.Send(t, p, 2_000_000, 500_000)
 		waitEntry(t, s, name, "the new container", func(e entry) bool { return e.Present && e.Container != nil && e.Container.ID == id2 })
 		harness.Send(t, p, 1_000_000, 100_000)
-		rx, tx := mirrored(harness.Settle(t, s, p))
+		rx, tx := mirrored(settle(t, s, p))
 		gotRx, gotTx := total()
 		harness.ExpectTotals(t, "re-created container, added to the same history", gotRx-beforeRx, gotTx-beforeTx, 0, 0, rx, tx)
 		var tr harness.Traffic
