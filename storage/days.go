@@ -260,7 +260,7 @@ func readDays(ctx context.Context, s *Storage, loc *time.Location, names []strin
 	}
 	t, _ := rollupTier()
 	q := Query{Interfaces: names, Start: time.Unix(days[0], 0), End: time.Unix(days[len(days)-1], 0), Group: day, Location: loc}
-	err = s.queryTier(ctx, t, q, days, ids, func(id int64, b int, v Bucket) {
+	err = t.query(ctx, s.r, q, days, ids, func(id int64, b int, v Bucket) {
 		out[ids[id]][b].add(v)
 	})
 	if err != nil {

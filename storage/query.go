@@ -5,8 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
-	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -87,10 +85,10 @@ func BucketStarts(q Query) []int64 {
 }
 
 // pickTier returns the coarsest tier whose buckets nest inside every bucket
-// of the query.
-func pickTier(group time.Duration, starts []int64) tier {
+// of the query; false when none does and only the raw ring's seconds do.
+func pickTier(group time.Duration, starts []int64) (tier, bool) {
 	g := int64(group / time.Second)
-	for i := len(tiers) - 1; i > 0; i-- {
+	for i := len(tiers) - 1; i >= 0; i-- {
 		t := tiers[i]
 		if g%t.bucket != 0 && !Calendar(group) {
 			continue
@@ -103,10 +101,10 @@ func pickTier(group time.Duration, starts []int64) tier {
 			}
 		}
 		if aligned {
-			return t
+			return t, true
 		}
 	}
-	return tiers[0]
+	return tier{}, false
 }
 
 // Result is the answer to a Query: the start of its first bucket and a
@@ -122,23 +120,45 @@ type Result struct {
 // instead of grouping a year of hourly rows each time.
 func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	starts := BucketStarts(q)
-	t := pickTier(q.Group, starts)
 	s.view.RLock()
 	defer s.view.RUnlock()
 	s.conn.RLock()
 	defer s.conn.RUnlock()
 	out := newSeriesBuilder(q.Interfaces)
-	served, err := s.days.serve(ctx, s, t, q, starts, out)
-	if err != nil {
+	if err := s.queryInto(ctx, q, starts, out); err != nil {
 		return Result{}, err
-	}
-	if !served {
-		if err := s.queryTierInto(ctx, t, q, starts, out); err != nil {
-			return Result{}, err
-		}
 	}
 	s.addPending(out, starts)
 	return Result{Start: starts[0], Series: out.finish()}, nil
+}
+
+// queryInto adds the database's answer to q to out: from the day rollup or
+// the coarsest tier whose buckets nest in the query's, else from the raw
+// ring.
+func (s *Storage) queryInto(ctx context.Context, q Query, starts []int64, out *seriesBuilder) error {
+	t, ok := pickTier(q.Group, starts)
+	if ok {
+		served, err := s.days.serve(ctx, s, t, q, starts, out)
+		if err != nil || served {
+			return err
+		}
+	}
+	names, err := s.interfaceNames(ctx, q.Interfaces)
+	if err != nil || len(names) == 0 {
+		return err
+	}
+	series := make(map[int64]int, len(names))
+	for id, n := range names {
+		series[id] = out.index[n]
+	}
+	add := func(id int64, b int, v Bucket) {
+		v.T = starts[b]
+		out.add(series[id], v)
+	}
+	if !ok {
+		return s.raw.query(ctx, s.r, q, starts, names, add)
+	}
+	return t.query(ctx, s.r, q, starts, names, add)
 }
 
 // addPending adds the records not yet flushed to out.
@@ -156,34 +176,15 @@ func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
 	}
 }
 
-// queryTierInto adds the tier's answer for the query's interfaces to out.
-func (s *Storage) queryTierInto(ctx context.Context, t tier, q Query, starts []int64, out *seriesBuilder) error {
-	names, err := s.interfaceNames(ctx, q.Interfaces)
-	if err != nil {
-		return err
-	}
-	series := make(map[int64]int, len(names))
-	for id, n := range names {
-		series[id] = out.index[n]
-	}
-	return s.queryTier(ctx, t, q, starts, names, func(id int64, b int, v Bucket) {
-		v.T = starts[b]
-		out.add(series[id], v)
-	})
-}
-
-// queryTier sums the tier's rows of the interfaces in names (by id) into the
+// query sums the tier's rows of the interfaces in names (by id) into the
 // buckets starting at starts inside SQLite, which hands back one row per
 // bucket and interface, passed to add with the bucket's index. Each row's
 // bucket is found by arithmetic on t, so the scan follows the primary key
 // with no join; calendar buckets add the zone's UTC offset first (see
 // localDay).
-func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
+func (t tier) query(ctx context.Context, db *sql.DB, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
 	if len(names) == 0 {
 		return nil
-	}
-	if t.ring > 0 {
-		return s.queryRing(ctx, t, q, starts, names, add)
 	}
 	first, last := starts[0], starts[len(starts)-1]
 	var index string
@@ -216,7 +217,7 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 		return id, int(min(max(b, 0), int64(len(starts)-2)))
 	}
 	query := "SELECT " + k + cols + " FROM " + t.table + where + group
-	err := queryInts(ctx, s.r, query, args, func(v []int64) {
+	err := queryInts(ctx, db, query, args, func(v []int64) {
 		id, b := bucket(v[0])
 		// Only imported rows have negative peaks (migration 4), so a
 		// bucket's highest peak is negative when all its rows were
@@ -230,57 +231,12 @@ func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64
 	}
 	// Errors and drops: usually no rows at all.
 	query = "SELECT " + k + faultCols + " FROM " + t.faults() + where + group
-	err = queryInts(ctx, s.r, query, args, func(v []int64) {
+	err = queryInts(ctx, db, query, args, func(v []int64) {
 		id, b := bucket(v[0])
 		add(id, b, Bucket{Faults: Faults{uint64(v[1]), uint64(v[2]), uint64(v[3]), uint64(v[4])}})
 	})
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.faults(), describe(err))
-	}
-	return nil
-}
-
-// queryRing adds the seconds of a ring tier's packed rows (see packed.go)
-// that fall in the query's buckets. The rows are unpacked here rather than
-// summed inside SQLite; a ring holds about a day of minutes per interface.
-func (s *Storage) queryRing(ctx context.Context, t tier, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
-	first, last := starts[0], starts[len(starts)-1]
-	cond, idArgs := t.idWhere(slices.Sorted(maps.Keys(names)), first, last)
-	args := append([]any{t.rowStart(first), last}, idArgs...)
-	rows, err := s.r.QueryContext(ctx, "SELECT iface, t, secs FROM "+t.table+" WHERE t >= ? AND t < ?"+cond, args...)
-	if err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-	}
-	defer rows.Close()
-	g := int64(q.Group / time.Second)
-	var row RawRow
-	for rows.Next() {
-		var id, rowT int64
-		var packed sql.RawBytes
-		if err := rows.Scan(&id, &rowT, &packed); err != nil {
-			return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-		}
-		if err := row.Unpack(packed); err != nil {
-			return fmt.Errorf("storage: query %s: %w", t.table, describeRawRow(names[id], rowT, err))
-		}
-		for p := row.Present; p != 0; p &= p - 1 {
-			i := bits.TrailingZeros64(p)
-			sec := rowT + int64(i)
-			if sec < first || sec >= last {
-				continue
-			}
-			var b int
-			if Calendar(q.Group) {
-				b, _ = bucketIndex(starts, sec) // sec is inside [first, last)
-			} else {
-				b = int((sec - first) / g)
-			}
-			v := &row.Seconds[i]
-			add(id, b, Bucket{Rx: v.Rx, Tx: v.Tx, RxPkts: v.RxPkts, TxPkts: v.TxPkts, RxPeak: v.RxPeak, TxPeak: v.TxPeak, Faults: v.Faults})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
 	}
 	return nil
 }

@@ -45,12 +45,11 @@ type Storage struct {
 
 	flushing sync.Mutex // one flush at a time, see Flush
 
-	mu      sync.Mutex // guards pending, ifaceIDs and ringPruned
+	mu      sync.Mutex // guards pending and ifaceIDs
 	pending []Record
 	ifaceID map[string]int64
-	// ringPruned is where the last prune of the raw ring ended (unix
-	// seconds); 0 until the first.
-	ringPruned int64
+
+	raw ring // the raw tier, see ring.go
 
 	days  dayRollup // local-day sums for calendar queries, see days.go
 	stmts stmtCache // the writer's prepared statements
@@ -67,7 +66,7 @@ func Open(ctx context.Context, path string) (*Storage, error) {
 	if err := inspect(ctx, path); err != nil {
 		return nil, err
 	}
-	s := &Storage{path: path, ifaceID: map[string]int64{}}
+	s := &Storage{path: path, ifaceID: map[string]int64{}, raw: newRawRing()}
 	if err := s.connect(ctx); err != nil {
 		return nil, err
 	}
@@ -119,7 +118,7 @@ func (s *Storage) connect(ctx context.Context) error {
 		w.Close()
 		return err
 	}
-	if err := s.stmts.prepare(ctx, w, flushStatements()); err != nil {
+	if err := s.stmts.prepare(ctx, w, s.flushStatements()); err != nil {
 		s.stmts.close()
 		w.Close()
 		return err

@@ -1,12 +1,10 @@
 package storage
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -44,7 +42,7 @@ type Record struct {
 	Baseline bool
 	// SkipRaw leaves the record out of the 1-second ring: a container
 	// recorded without being monitored is charted from minutes up, and
-	// costs no ring of its own (about 1.4 MB per interface).
+	// costs no ring of its own (PERFORMANCE.md, "Containers").
 	SkipRaw bool
 }
 
@@ -118,8 +116,11 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := s.raw.write(ctx, tx, &s.stmts, traffic, ids); err != nil {
+		return err
+	}
 	for _, t := range tiers {
-		if err := s.writeTier(ctx, tx, t, traffic, ids); err != nil {
+		if err := t.write(ctx, tx, &s.stmts, traffic, ids); err != nil {
 			return err
 		}
 	}
@@ -211,15 +212,12 @@ type bucketKey struct {
 	iface string
 }
 
-// writeTier adds the batch into one tier: summed in memory first, so a
+// write adds the batch into the tier: summed in memory first, so a
 // minute of 1-second polls costs one row per interface in the coarse
 // tiers, not sixty. Rows go in as multi-row upserts of upsertChunks rows:
 // a statement per row spent more in database/sql and binding than SQLite
 // spent writing.
-func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
-	if t.ring > 0 {
-		return s.writeRing(ctx, tx, t, batch, ids)
-	}
+func (t tier) write(ctx context.Context, tx *sql.Tx, stmts *stmtCache, batch []Record, ids map[string]int64) error {
 	sums := map[bucketKey]*RawSecond{}
 	var order []bucketKey
 	for _, r := range batch {
@@ -247,7 +245,7 @@ func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 			args = append(args, k.t, ids[k.iface], int64(b.Rx), int64(b.Tx),
 				int64(b.RxPkts), int64(b.TxPkts), int64(b.RxPeak), int64(b.TxPeak))
 		}
-		st, err := s.stmts.stmt(ctx, tx, stmtKey{t.table, n})
+		st, err := stmts.stmt(ctx, tx, stmtKey{t.table, n})
 		if err == nil {
 			_, err = st.ExecContext(ctx, args...)
 		}
@@ -256,7 +254,7 @@ func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 		}
 		for _, k := range order[:n] {
 			if f := sums[k].Faults; f != (Faults{}) {
-				if err := s.writeFaults(ctx, tx, t, k.t, ids[k.iface], f); err != nil {
+				if err := t.writeFaults(ctx, tx, stmts, k.t, ids[k.iface], f); err != nil {
 					return err
 				}
 			}
@@ -269,8 +267,8 @@ func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Rec
 // writeFaults adds a bucket's errors and drops into the tier's faults
 // table. They have a table of their own, written only for the rare bucket
 // that has any, so the tier's rows stay as small as before.
-func (s *Storage) writeFaults(ctx context.Context, tx *sql.Tx, t tier, bucket, iface int64, f Faults) error {
-	st, err := s.stmts.stmt(ctx, tx, stmtKey{t.faults(), 1})
+func (t tier) writeFaults(ctx context.Context, tx *sql.Tx, stmts *stmtCache, bucket, iface int64, f Faults) error {
+	st, err := stmts.stmt(ctx, tx, stmtKey{t.faults(), 1})
 	if err == nil {
 		_, err = st.ExecContext(ctx, bucket, iface, int64(f.RxErrs), int64(f.TxErrs), int64(f.RxDrops), int64(f.TxDrops))
 	}
@@ -308,80 +306,6 @@ func upsertSQL(t tier, rows int) string {
 		rx_peak = max(rx_peak, excluded.rx_peak), tx_peak = max(tx_peak, excluded.tx_peak)`
 }
 
-// writeRing adds the batch into a ring tier's packed rows (see packed.go).
-// Each row is read back first, since a flush usually ends inside a minute
-// the next one continues, and written whole. A row holding an older minute
-// is replaced; a minute older than its slot's row (written late, after a
-// clock step) is too old for the ring and left out, as retention would
-// have deleted it.
-func (s *Storage) writeRing(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
-	rows := map[bucketKey]*RawRow{}
-	var order []bucketKey
-	for _, r := range batch {
-		if r.SkipRaw {
-			continue
-		}
-		sec := r.Time.Unix()
-		k := bucketKey{t.rowStart(sec), r.Interface}
-		row, ok := rows[k]
-		if !ok {
-			row = &RawRow{}
-			rows[k] = row
-			order = append(order, k)
-		}
-		row.add(sec-k.t, r)
-	}
-	// Oldest first: of two minutes that share a slot, the newer stays.
-	slices.SortStableFunc(order, func(a, b bucketKey) int { return cmp.Compare(a.t, b.t) })
-	read, err := s.stmts.stmt(ctx, tx, readRingKey(t))
-	if err != nil {
-		return fmt.Errorf("storage: flush %s: %w", t.table, err)
-	}
-	write, err := s.stmts.stmt(ctx, tx, stmtKey{t.table, 1})
-	if err != nil {
-		return fmt.Errorf("storage: flush %s: %w", t.table, err)
-	}
-	var stored RawRow
-	var buf []byte
-	for _, k := range order {
-		row, iface := rows[k], ids[k.iface]
-		id := t.rowID(iface, t.slot(k.t))
-		var storedT int64
-		var packed []byte
-		err := read.QueryRowContext(ctx, id).Scan(&storedT, &packed)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
-		case storedT > k.t:
-			continue
-		case storedT == k.t:
-			// A row that cannot be read back is replaced by what this
-			// flush knows, rather than stopping every flush after it.
-			if stored.Unpack(packed) == nil {
-				row.merge(&stored)
-			}
-		}
-		buf = row.Pack(buf[:0])
-		if _, err := write.ExecContext(ctx, id, iface, k.t, buf); err != nil {
-			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
-		}
-	}
-	return nil
-}
-
-// readRingKey names the statement reading one row of a ring tier.
-func readRingKey(t tier) stmtKey { return stmtKey{t.table, 0} }
-
-// ringStatements read and write one packed row of ring tier t.
-func ringStatements(t tier) map[stmtKey]string {
-	return map[stmtKey]string{
-		readRingKey(t): "SELECT t, secs FROM " + t.table + " WHERE id = ?",
-		{t.table, 1}: "INSERT INTO " + t.table + " (id, iface, t, secs) VALUES (?, ?, ?, ?)" +
-			" ON CONFLICT (id) DO UPDATE SET t = excluded.t, secs = excluded.secs",
-	}
-}
-
 // writeCheckpoints stores, per interface, the counters of its last record in
 // the batch: exactly the reading the recorded traffic ends at.
 func (s *Storage) writeCheckpoints(ctx context.Context, tx *sql.Tx, batch []Record) error {
@@ -412,13 +336,10 @@ const upsertCheckpoint = `
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // flushStatements are the statements a flush runs.
-func flushStatements() map[stmtKey]string {
-	qs := map[stmtKey]string{{"checkpoints", 1}: upsertCheckpoint}
+func (s *Storage) flushStatements() map[stmtKey]string {
+	qs := s.raw.statements()
+	qs[stmtKey{"checkpoints", 1}] = upsertCheckpoint
 	for _, t := range tiers {
-		if t.ring > 0 {
-			maps.Copy(qs, ringStatements(t))
-			continue
-		}
 		for _, n := range upsertChunks {
 			qs[stmtKey{t.table, n}] = upsertSQL(t, n)
 		}
