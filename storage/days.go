@@ -19,7 +19,8 @@ import (
 // adds its records into the cached days while it holds view.Lock, right
 // after its commit, so a query (under view.RLock) sees the records either
 // in both the database and the cache or in neither: nothing is counted
-// twice or missed. Records not yet flushed are added by Traffic, as for any
+// twice or missed. Queries fill the cache side by side, so mu guards it,
+// the all-time sums included. Records not yet flushed are added by Traffic, as for any
 // query. The hourly tier is never pruned, and only days that start on a
 // whole hour are cached, so every hourly row and every record falls in
 // exactly one cached day: the sums are exactly what grouping the tier gives.
@@ -27,6 +28,13 @@ type dayRollup struct {
 	mu    sync.Mutex
 	zones []*zoneDays // most recently used first
 	all   allTime     // all-time sums per interface, see totals.go
+}
+
+// allTime returns a copy of the all-time sums, see totals.go.
+func (d *dayRollup) allTime(ctx context.Context, s *Storage) (map[string]Totals, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.all.copy(ctx, s)
 }
 
 // maxRollupZones bounds the zones cached; a dashboard uses one or two.
@@ -201,9 +209,9 @@ func (d *dayRollup) remember(z *zoneDays) {
 // add adds flushed records into the cached days they fall in. Flush calls
 // it with the commit that makes them visible.
 func (d *dayRollup) add(batch []Record) {
-	d.all.add(batch)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.all.add(batch)
 	for _, z := range d.zones {
 		for _, r := range batch {
 			sums, ok := z.sums[r.Interface]
@@ -219,10 +227,10 @@ func (d *dayRollup) add(batch []Record) {
 
 // reset forgets every cached day, for when the database file changes.
 func (d *dayRollup) reset() {
-	d.all.reset()
 	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.all.sums = nil
 	d.zones = nil
-	d.mu.Unlock()
 }
 
 // sumInto adds the cached days into the query's buckets, whose starts are

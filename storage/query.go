@@ -122,8 +122,6 @@ func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	starts := BucketStarts(q)
 	s.view.RLock()
 	defer s.view.RUnlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
 	out := newSeriesBuilder(q.Interfaces)
 	if err := s.queryInto(ctx, q, starts, out); err != nil {
 		return Result{}, err
@@ -163,17 +161,15 @@ func (s *Storage) queryInto(ctx context.Context, q Query, starts []int64, out *s
 
 // addPending adds the records not yet flushed to out.
 func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range s.pending {
+	s.eachPending(func(r Record) {
 		i, ok := out.index[r.Interface]
 		if !ok || r.Baseline {
-			continue
+			return
 		}
 		if b, ok := bucketOf(starts, r.Time.Unix()); ok {
 			out.add(i, bucketOfRecord(b, r))
 		}
-	}
+	})
 }
 
 // query sums the tier's rows of the interfaces in names (by id) into the

@@ -11,10 +11,8 @@ import (
 // tier is pruned in its own short transaction so the writer lock is held
 // briefly.
 func (s *Storage) Prune(ctx context.Context, now time.Time) (int64, error) {
-	s.flushing.Lock()
-	defer s.flushing.Unlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	total, err := s.raw.prune(ctx, s.w, now)
 	if err != nil {
 		return 0, err

@@ -21,8 +21,6 @@ func (s *Storage) Sum(ctx context.Context, names []string, from, to int64) (rx, 
 	}
 	s.view.RLock()
 	defer s.view.RUnlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
 	ids, err := s.interfaceNames(ctx, names)
 	if err != nil {
 		return 0, 0, err
@@ -37,14 +35,12 @@ func (s *Storage) Sum(ctx context.Context, names []string, from, to int64) (rx, 
 	for _, n := range names {
 		want[n] = true
 	}
-	s.mu.Lock()
-	for _, r := range s.pending {
+	s.eachPending(func(r Record) {
 		if t := r.Time.Unix(); want[r.Interface] && t >= from && t < to {
 			acc[0] += r.RxBytes
 			acc[1] += r.TxBytes
 		}
-	}
-	s.mu.Unlock()
+	})
 	return acc[0], acc[1], nil
 }
 

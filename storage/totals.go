@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"sync"
 )
 
 // Totals is everything recorded for one interface since its history began.
@@ -30,16 +29,14 @@ func (t *Totals) add(r Record) {
 // from then on every flush adds its records while it holds view.Lock, right
 // after its commit (like the day rollup, see days.go): a reader under
 // view.RLock sees a record either in both the database and the sums or in
-// neither. The tier is never pruned, so the sums only ever grow.
+// neither. The tier is never pruned, so the sums only ever grow. The day
+// rollup that holds it guards it with its lock.
 type allTime struct {
-	mu   sync.Mutex
 	sums map[string]Totals // nil until read
 }
 
 // add adds flushed records to the sums, once they have been read.
 func (a *allTime) add(batch []Record) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.sums == nil {
 		return
 	}
@@ -50,18 +47,9 @@ func (a *allTime) add(batch []Record) {
 	}
 }
 
-// reset forgets the sums, for when the database file changes.
-func (a *allTime) reset() {
-	a.mu.Lock()
-	a.sums = nil
-	a.mu.Unlock()
-}
-
 // copy returns a copy of the sums, reading them from the database first if
-// needed. The caller holds view.RLock and conn.RLock.
+// needed. The caller holds view.RLock.
 func (a *allTime) copy(ctx context.Context, s *Storage) (map[string]Totals, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.sums == nil {
 		sums, err := readAllTime(ctx, s)
 		if err != nil {
@@ -129,18 +117,14 @@ func sumPerInterface(ctx context.Context, s *Storage, query string, set func(*To
 func (s *Storage) AllTimeTotals(ctx context.Context) (map[string]Totals, error) {
 	s.view.RLock()
 	defer s.view.RUnlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
-	out, err := s.days.all.copy(ctx, s)
+	out, err := s.days.allTime(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range s.pending {
+	s.eachPending(func(r Record) {
 		t := out[r.Interface]
 		t.add(r)
 		out[r.Interface] = t
-	}
+	})
 	return out, nil
 }

@@ -62,6 +62,16 @@ func (s *Storage) Add(recs ...Record) {
 	s.mu.Unlock()
 }
 
+// eachPending calls fn with each record waiting for a flush, in order,
+// under mu: fn must not do I/O.
+func (s *Storage) eachPending(fn func(Record)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.pending {
+		fn(r)
+	}
+}
+
 // Pending returns how many records wait for a flush.
 func (s *Storage) Pending() int {
 	s.mu.Lock()
@@ -71,35 +81,34 @@ func (s *Storage) Pending() int {
 
 // Flush writes the pending records and their checkpoints in one
 // transaction, adding them into every tier. On error nothing is written and
-// the records stay pending for the next try.
+// the records stay pending for the next try. Flushes run one at a time:
+// two at once would both write the records pending when they began.
 //
 // A flush is not cancelled once begun: it takes milliseconds, and the last
 // one runs as the daemon stops. Its statements run without a cancellable
 // context because the SQLite driver starts a goroutine to watch the context
-// of every statement; those goroutines and the thread wake-ups they caused
-// were most of a flush's CPU time in the daemon (PERFORMANCE.md).
-func (s *Storage) Flush(ctx context.Context) (err error) {
+// of every statement, and those goroutines and the thread wake-ups they
+// cause are costly (PERFORMANCE.md, "Statements without a cancellable
+// context").
+func (s *Storage) Flush(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
-	// Two flushes at once would both write the records pending when they
-	// began.
-	s.flushing.Lock()
-	defer s.flushing.Unlock()
-	restored := false
-	if !s.fileIntact() {
-		if err := s.restore(ctx); err != nil {
-			return err
-		}
-		restored = true
+	s.write.Lock()
+	defer s.write.Unlock()
+	if s.fileIntact() {
+		return s.flush(ctx)
 	}
-	s.conn.RLock()
-	defer s.conn.RUnlock()
-	if restored {
-		defer func() {
-			if err == nil {
-				err = ErrRestored
-			}
-		}()
+	if err := s.restore(ctx); err != nil {
+		return err
 	}
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
+	return ErrRestored
+}
+
+// flush writes the pending records in one transaction and makes them
+// visible. The caller holds write.
+func (s *Storage) flush(ctx context.Context) error {
 	s.mu.Lock()
 	batch := s.pending[:len(s.pending):len(s.pending)]
 	s.mu.Unlock()
@@ -134,11 +143,11 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	}
 	s.days.add(traffic)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.pending = dropFlushed(s.pending, len(batch))
 	for name, id := range ids {
 		s.ifaceID[name] = id
 	}
-	s.mu.Unlock()
 	return nil
 }
 
@@ -169,10 +178,9 @@ func dropFlushed(pending []Record, n int) []Record {
 var ErrRestored = errors.New("storage: the database file was deleted while Net-Pulse was running; it was written back from the open database and nothing was lost")
 
 // fileIntact reports whether the database file is still the one opened:
-// SQLite would go on writing into a deleted or replaced file.
+// SQLite would go on writing into a deleted or replaced file. The caller
+// holds write.
 func (s *Storage) fileIntact() bool {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
 	st, err := os.Stat(s.path)
 	return err == nil && os.SameFile(st, s.fileID)
 }
