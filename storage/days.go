@@ -12,7 +12,7 @@ import (
 // dayRollup keeps the traffic of whole local days per time zone and
 // interface in memory, so a calendar query over a year adds up a few hundred
 // cached days instead of grouping ~9,000 hourly rows per interface through
-// SQLite's sorter, which is most of what such a query costs.
+// SQLite's sorter (PERFORMANCE.md, "Day rollup").
 //
 // A zone's days are read from the hourly tier the first time a query needs
 // them and extended as later queries need more. From then on every flush

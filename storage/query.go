@@ -198,51 +198,37 @@ func (t tier) query(ctx context.Context, db *sql.DB, q Query, starts []int64, na
 	}
 	cols := "sum(rx), sum(tx), sum(rx_pkts), sum(tx_pkts), max(rx_peak), max(tx_peak)"
 	faultCols := "sum(rx_errs), sum(tx_errs), sum(rx_drops), sum(tx_drops)"
-	group := " GROUP BY k"
+	group := " GROUP BY iface, b"
 	if !Calendar(q.Group) && int64(q.Group/time.Second) == t.bucket {
 		// One row per bucket already.
 		cols, faultCols, group = "rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak", "rx_errs, tx_errs, rx_drops, tx_drops", ""
 	}
 	where := " WHERE t >= ? AND t < ? AND iface IN (" + strings.Join(ids, ",") + ")"
-	// The interface and the bucket index come back packed in one column k:
-	// the driver takes two mutex round trips per column read, the largest
-	// cost of a query returning thousands of rows.
-	k := fmt.Sprintf("(iface << %d) + %s + %d AS k, ", keyBits, index, keyBias)
-	bucket := func(v int64) (int64, int) {
-		id, b := v>>keyBits, v&(1<<keyBits-1)-keyBias
-		return id, int(min(max(b, 0), int64(len(starts)-2)))
-	}
-	query := "SELECT " + k + cols + " FROM " + t.table + where + group
+	key := "iface, " + index + " AS b, "
+	// A row just before a DST change can fall one bucket before the first.
+	bucket := func(b int64) int { return int(min(max(b, 0), int64(len(starts)-2))) }
+	query := "SELECT " + key + cols + " FROM " + t.table + where + group
 	err := queryInts(ctx, db, query, args, func(v []int64) {
-		id, b := bucket(v[0])
 		// Only imported rows have negative peaks (migration 4), so a
 		// bucket's highest peak is negative when all its rows were
 		// imported.
-		imported := v[5] < 0
-		add(id, b, Bucket{Rx: uint64(v[1]), Tx: uint64(v[2]), RxPkts: uint64(v[3]), TxPkts: uint64(v[4]),
-			RxPeak: uint64(max(v[5], 0)), TxPeak: uint64(max(v[6], 0)), Imported: imported})
+		imported := v[6] < 0
+		add(v[0], bucket(v[1]), Bucket{Rx: uint64(v[2]), Tx: uint64(v[3]), RxPkts: uint64(v[4]), TxPkts: uint64(v[5]),
+			RxPeak: uint64(max(v[6], 0)), TxPeak: uint64(max(v[7], 0)), Imported: imported})
 	})
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
 	}
 	// Errors and drops: usually no rows at all.
-	query = "SELECT " + k + faultCols + " FROM " + t.faults() + where + group
+	query = "SELECT " + key + faultCols + " FROM " + t.faults() + where + group
 	err = queryInts(ctx, db, query, args, func(v []int64) {
-		id, b := bucket(v[0])
-		add(id, b, Bucket{Faults: Faults{uint64(v[1]), uint64(v[2]), uint64(v[3]), uint64(v[4])}})
+		add(v[0], bucket(v[1]), Bucket{Faults: Faults{uint64(v[2]), uint64(v[3]), uint64(v[4]), uint64(v[5])}})
 	})
 	if err != nil {
 		return fmt.Errorf("storage: query %s: %w", t.faults(), describe(err))
 	}
 	return nil
 }
-
-// keyBits and keyBias pack a bucket index (a query has at most 10,000; -1
-// can occur at a DST edge) beside the interface id in one integer.
-const (
-	keyBits = 20
-	keyBias = 1 << (keyBits - 1)
-)
 
 // localDay is the SQL expression for the calendar bucket index of a row, and
 // its arguments: the row's local time (t plus the UTC offset in force then,
