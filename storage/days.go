@@ -20,10 +20,11 @@ import (
 // after its commit, so a query (under view.RLock) sees the records either
 // in both the database and the cache or in neither: nothing is counted
 // twice or missed. Queries fill the cache side by side, so mu guards it,
-// the all-time sums included. Records not yet flushed are added by Traffic, as for any
-// query. The hourly tier is never pruned, and only days that start on a
-// whole hour are cached, so every hourly row and every record falls in
-// exactly one cached day: the sums are exactly what grouping the tier gives.
+// the all-time sums included. Records not yet flushed are added by
+// Traffic, as for any query. The hourly tier is never pruned, and only
+// days that start on a whole hour are cached, so every hourly row and every
+// record falls in exactly one cached day: the sums are exactly what
+// grouping the tier gives.
 type dayRollup struct {
 	mu    sync.Mutex
 	zones []*zoneDays // most recently used first

@@ -4,24 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
+
+	"github.com/netpulse/netpulse/internal/traffic"
 )
 
 // Totals is everything recorded for one interface since its history began.
-type Totals struct {
-	RxBytes, TxBytes, RxPackets, TxPackets uint64
-	RxErrors, TxErrors, RxDrops, TxDrops   uint64
-}
-
-func (t *Totals) add(r Record) {
-	t.RxBytes += r.RxBytes
-	t.TxBytes += r.TxBytes
-	t.RxPackets += r.RxPackets
-	t.TxPackets += r.TxPackets
-	t.RxErrors += r.RxErrors
-	t.TxErrors += r.TxErrors
-	t.RxDrops += r.RxDrops
-	t.TxDrops += r.TxDrops
-}
+type Totals = traffic.Counts
 
 // allTime keeps each interface's sums over the whole rollup tier in memory,
 // so that the Prometheus counters cost a map copy per scrape instead of a
@@ -42,7 +30,7 @@ func (a *allTime) add(batch []Record) {
 	}
 	for _, r := range batch {
 		t := a.sums[r.Interface]
-		t.add(r)
+		t.Add(r.Counts)
 		a.sums[r.Interface] = t
 	}
 }
@@ -123,7 +111,7 @@ func (s *Storage) AllTimeTotals(ctx context.Context) (map[string]Totals, error) 
 	}
 	s.eachPending(func(r Record) {
 		t := out[r.Interface]
-		t.add(r)
+		t.Add(r.Counts)
 		out[r.Interface] = t
 	})
 	return out, nil

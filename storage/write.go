@@ -9,29 +9,24 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/netpulse/netpulse/internal/traffic"
 )
 
-// Counters are an interface's cumulative kernel counters, as checkpointed.
+// Counters are an interface's cumulative kernel counters, as checkpointed,
+// with its index (see collector.Counters).
 type Counters struct {
-	Index                                  int
-	RxBytes, TxBytes, RxPackets, TxPackets uint64
-	RxErrors, TxErrors, RxDrops, TxDrops   uint64
+	Index int
+	traffic.Counts
 }
 
 // Record is the traffic of one interface in one poll.
 type Record struct {
 	Interface string
 	Time      time.Time // when the poll read the counters
-	RxBytes   uint64
-	TxBytes   uint64
-	RxPackets uint64
-	TxPackets uint64
-	RxPeak    uint64 // the poll's rate, bytes per second
-	TxPeak    uint64
-	RxErrors  uint64
-	TxErrors  uint64
-	RxDrops   uint64
-	TxDrops   uint64
+	traffic.Counts
+	RxPeak uint64 // the poll's rate, bytes per second
+	TxPeak uint64
 	// Counters and BootID are the reading the record ends at; the last
 	// flushed one per interface becomes its checkpoint.
 	Counters Counters
@@ -374,10 +369,8 @@ func foldOldest(recs []Record, n int) []Record {
 			continue
 		}
 		f := &out[i]
-		v := sumOf(*f)
-		v.merge(sumOf(r))
-		f.RxBytes, f.TxBytes, f.RxPackets, f.TxPackets, f.RxPeak, f.TxPeak = v.Rx, v.Tx, v.RxPkts, v.TxPkts, v.RxPeak, v.TxPeak
-		f.RxErrors, f.TxErrors, f.RxDrops, f.TxDrops = v.RxErrs, v.TxErrs, v.RxDrops, v.TxDrops
+		f.Counts.Add(r.Counts)
+		f.RxPeak, f.TxPeak = max(f.RxPeak, r.RxPeak), max(f.TxPeak, r.TxPeak)
 		f.Time, f.Counters, f.BootID = r.Time, r.Counters, r.BootID
 		f.Baseline = f.Baseline && r.Baseline // traffic folded in makes it a record
 	}
