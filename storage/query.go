@@ -3,11 +3,9 @@ package storage
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -84,29 +82,6 @@ func BucketStarts(q Query) []int64 {
 	return append(out, b)
 }
 
-// pickTier returns the coarsest tier whose buckets nest inside every bucket
-// of the query; false when none does and only the raw ring's seconds do.
-func pickTier(group time.Duration, starts []int64) (tier, bool) {
-	g := int64(group / time.Second)
-	for i := len(tiers) - 1; i >= 0; i-- {
-		t := tiers[i]
-		if g%t.bucket != 0 && !Calendar(group) {
-			continue
-		}
-		aligned := true
-		for _, b := range starts {
-			if mod(b, t.bucket) != 0 {
-				aligned = false
-				break
-			}
-		}
-		if aligned {
-			return t, true
-		}
-	}
-	return tier{}, false
-}
-
 // Result is the answer to a Query: the start of its first bucket and a
 // series per interface, in the query's order.
 type Result struct {
@@ -170,95 +145,6 @@ func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
 			out.add(i, bucketOfRecord(b, r))
 		}
 	})
-}
-
-// query sums the tier's rows of the interfaces in names (by id) into the
-// buckets starting at starts inside SQLite, which hands back one row per
-// bucket and interface, passed to add with the bucket's index. Each row's
-// bucket is found by arithmetic on t, so the scan follows the primary key
-// with no join; calendar buckets add the zone's UTC offset first (see
-// localDay).
-func (t tier) query(ctx context.Context, db *sql.DB, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
-	if len(names) == 0 {
-		return nil
-	}
-	first, last := starts[0], starts[len(starts)-1]
-	var index string
-	var args []int64 // in the order of the placeholders: index, range, ids
-	if Calendar(q.Group) {
-		index, args = localDay(q, first, last)
-	} else {
-		index = fmt.Sprintf("(t - %d) / %d", first, int64(q.Group/time.Second))
-	}
-	args = append(args, first, last)
-	ids := make([]string, 0, len(names))
-	for id := range names {
-		ids = append(ids, "?")
-		args = append(args, id)
-	}
-	cols := "sum(rx), sum(tx), sum(rx_pkts), sum(tx_pkts), max(rx_peak), max(tx_peak)"
-	faultCols := "sum(rx_errs), sum(tx_errs), sum(rx_drops), sum(tx_drops)"
-	group := " GROUP BY iface, b"
-	if !Calendar(q.Group) && int64(q.Group/time.Second) == t.bucket {
-		// One row per bucket already.
-		cols, faultCols, group = "rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak", "rx_errs, tx_errs, rx_drops, tx_drops", ""
-	}
-	where := " WHERE t >= ? AND t < ? AND iface IN (" + strings.Join(ids, ",") + ")"
-	key := "iface, " + index + " AS b, "
-	// A row just before a DST change can fall one bucket before the first.
-	bucket := func(b int64) int { return int(min(max(b, 0), int64(len(starts)-2))) }
-	query := "SELECT " + key + cols + " FROM " + t.table + where + group
-	err := queryInts(ctx, db, query, args, func(v []int64) {
-		// Only imported rows have negative peaks (migration 4), so a
-		// bucket's highest peak is negative when all its rows were
-		// imported.
-		imported := v[6] < 0
-		add(v[0], bucket(v[1]), Bucket{Rx: uint64(v[2]), Tx: uint64(v[3]), RxPkts: uint64(v[4]), TxPkts: uint64(v[5]),
-			RxPeak: uint64(max(v[6], 0)), TxPeak: uint64(max(v[7], 0)), Imported: imported})
-	})
-	if err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-	}
-	// Errors and drops: usually no rows at all.
-	query = "SELECT " + key + faultCols + " FROM " + t.faults() + where + group
-	err = queryInts(ctx, db, query, args, func(v []int64) {
-		add(v[0], bucket(v[1]), Bucket{Faults: Faults{uint64(v[2]), uint64(v[3]), uint64(v[4]), uint64(v[5])}})
-	})
-	if err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.faults(), describe(err))
-	}
-	return nil
-}
-
-// localDay is the SQL expression for the calendar bucket index of a row, and
-// its arguments: the row's local time (t plus the UTC offset in force then,
-// which changes only at the zone's transitions inside the query), counted
-// in buckets from the local midnight that starts the first one.
-func localDay(q Query, first, last int64) (string, []int64) {
-	loc := q.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	at := time.Unix(first, 0).In(loc)
-	_, off := at.Zone()
-	origin := first + int64(off)
-	var cases strings.Builder
-	var args []int64
-	for {
-		_, end := at.ZoneBounds()
-		if end.IsZero() || end.Unix() >= last {
-			break
-		}
-		cases.WriteString(" WHEN t < ? THEN ?")
-		args = append(args, end.Unix(), int64(off))
-		at = end.In(loc)
-		_, off = at.Zone()
-	}
-	offset := fmt.Sprint(off)
-	if cases.Len() > 0 {
-		offset = "CASE" + cases.String() + " ELSE " + offset + " END"
-	}
-	return fmt.Sprintf("(t + %s - %d) / %d", offset, origin, int64(q.Group/time.Second)), args
 }
 
 // interfaceNames maps the row ids of the named interfaces to their names;

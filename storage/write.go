@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/netpulse/netpulse/internal/traffic"
@@ -210,105 +210,6 @@ func (s *Storage) interfaceIDs(ctx context.Context, tx *sql.Tx, batch []Record) 
 	return ids, nil
 }
 
-type bucketKey struct {
-	t     int64
-	iface string
-}
-
-// write adds the batch into the tier: summed in memory first, so a
-// minute of 1-second polls costs one row per interface in the coarse
-// tiers, not sixty. Rows go in as multi-row upserts of upsertChunks rows:
-// a statement per row spent more in database/sql and binding than SQLite
-// spent writing.
-func (t tier) write(ctx context.Context, tx *sql.Tx, stmts *stmtCache, batch []Record, ids map[string]int64) error {
-	sums := map[bucketKey]*RawSecond{}
-	var order []bucketKey
-	for _, r := range batch {
-		k := bucketKey{t.bucketStart(r.Time.Unix()), r.Interface}
-		b, ok := sums[k]
-		if !ok {
-			b = &RawSecond{}
-			sums[k] = b
-			order = append(order, k)
-		}
-		b.merge(sumOf(r))
-	}
-	args := make([]any, 0, min(len(order), upsertChunks[0])*t.columns())
-	for len(order) > 0 {
-		n := upsertChunks[len(upsertChunks)-1]
-		for _, c := range upsertChunks {
-			if c <= len(order) {
-				n = c
-				break
-			}
-		}
-		args = args[:0]
-		for _, k := range order[:n] {
-			b := sums[k]
-			args = append(args, k.t, ids[k.iface], int64(b.Rx), int64(b.Tx),
-				int64(b.RxPkts), int64(b.TxPkts), int64(b.RxPeak), int64(b.TxPeak))
-		}
-		st, err := stmts.stmt(ctx, tx, stmtKey{t.table, n})
-		if err == nil {
-			_, err = st.ExecContext(ctx, args...)
-		}
-		if err != nil {
-			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
-		}
-		for _, k := range order[:n] {
-			if f := sums[k].Faults; f != (Faults{}) {
-				if err := t.writeFaults(ctx, tx, stmts, k.t, ids[k.iface], f); err != nil {
-					return err
-				}
-			}
-		}
-		order = order[n:]
-	}
-	return nil
-}
-
-// writeFaults adds a bucket's errors and drops into the tier's faults
-// table. They have a table of their own, written only for the rare bucket
-// that has any, so the tier's rows stay as small as before.
-func (t tier) writeFaults(ctx context.Context, tx *sql.Tx, stmts *stmtCache, bucket, iface int64, f Faults) error {
-	st, err := stmts.stmt(ctx, tx, stmtKey{t.faults(), 1})
-	if err == nil {
-		_, err = st.ExecContext(ctx, bucket, iface, int64(f.RxErrs), int64(f.TxErrs), int64(f.RxDrops), int64(f.TxDrops))
-	}
-	if err != nil {
-		return fmt.Errorf("storage: flush %s: %w", t.faults(), describe(err))
-	}
-	return nil
-}
-
-// upsertFaultsSQL adds one bucket's errors and drops into tier t.
-func upsertFaultsSQL(t tier) string {
-	return "INSERT INTO " + t.faults() + ` (t, iface, rx_errs, tx_errs, rx_drops, tx_drops) VALUES (?, ?, ?, ?, ?, ?)
-	ON CONFLICT (t, iface) DO UPDATE SET
-		rx_errs = rx_errs + excluded.rx_errs, tx_errs = tx_errs + excluded.tx_errs,
-		rx_drops = rx_drops + excluded.rx_drops, tx_drops = tx_drops + excluded.tx_drops`
-}
-
-// upsertChunks are the row counts of the multi-row upserts, largest first.
-var upsertChunks = [...]int{64, 8, 1}
-
-const tierColumns = "(t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
-
-// columns is how many values a row of the tier takes.
-func (t tier) columns() int { return strings.Count(tierColumns, ",") + 1 }
-
-// upsertSQL is the statement that adds rows buckets' sums into tier t: a
-// bucket's sums add into its row.
-func upsertSQL(t tier, rows int) string {
-	row := "(?" + strings.Repeat(", ?", t.columns()-1) + ")"
-	values := row + strings.Repeat(", "+row, rows-1)
-	return "INSERT INTO " + t.table + " " + tierColumns + " VALUES " + values + `
-	ON CONFLICT (t, iface) DO UPDATE SET
-		rx = rx + excluded.rx, tx = tx + excluded.tx,
-		rx_pkts = rx_pkts + excluded.rx_pkts, tx_pkts = tx_pkts + excluded.tx_pkts,
-		rx_peak = max(rx_peak, excluded.rx_peak), tx_peak = max(tx_peak, excluded.tx_peak)`
-}
-
 // writeCheckpoints stores, per interface, the counters of its last record in
 // the batch: exactly the reading the recorded traffic ends at.
 func (s *Storage) writeCheckpoints(ctx context.Context, tx *sql.Tx, batch []Record) error {
@@ -343,10 +244,7 @@ func (s *Storage) flushStatements() map[stmtKey]string {
 	qs := s.raw.statements()
 	qs[stmtKey{"checkpoints", 1}] = upsertCheckpoint
 	for _, t := range tiers {
-		for _, n := range upsertChunks {
-			qs[stmtKey{t.table, n}] = upsertSQL(t, n)
-		}
-		qs[stmtKey{t.faults(), 1}] = upsertFaultsSQL(t)
+		maps.Copy(qs, t.statements())
 	}
 	return qs
 }
