@@ -1,6 +1,6 @@
 module github.com/netpulse/netpulse
 
-go 1.26.0
+go 1.27.0
 
 // Go 1.26.8's standard library has known vulnerabilities (RELIABILITY.md);
 // the go command fetches this toolchain, for make and plain go alike.

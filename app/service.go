@@ -143,7 +143,7 @@ func (s *Service) resume(ctx context.Context) error {
 	}
 	var same, other []collector.Checkpoint
 	for _, cp := range cps {
-		c := collector.Checkpoint{Counters: fromStoreCounters(cp.Interface, cp.Counters), Time: cp.Time}
+		c := collector.Checkpoint{Counters: collector.Counters{Name: cp.Interface, Index: cp.Counters.Index, Counts: cp.Counters.Counts}, Time: cp.Time}
 		if collector.SameBoot(cp.BootID, s.bootID) {
 			same = append(same, c)
 		} else {
@@ -172,10 +172,8 @@ func (s *Service) record(ctx context.Context, sample collector.Sample) {
 		}
 		rec := storage.Record{
 			Interface: d.Name, Time: sample.Time,
-			RxBytes: d.RxBytes, TxBytes: d.TxBytes, RxPackets: d.RxPackets, TxPackets: d.TxPackets,
-			RxPeak: rxRate, TxPeak: txRate,
-			RxErrors: d.RxErrors, TxErrors: d.TxErrors, RxDrops: d.RxDrops, TxDrops: d.TxDrops,
-			Counters: toStoreCounters(d.Current), BootID: s.bootID, SkipRaw: recordedOnly[d.Name],
+			Counts: d.Counts, RxPeak: rxRate, TxPeak: txRate,
+			Counters: storage.Counters{Index: d.Current.Index, Counts: d.Current.Counts}, BootID: s.bootID, SkipRaw: recordedOnly[d.Name],
 		}
 		gap := 2 * s.cfg.Interval
 		if recordedOnly[d.Name] {
@@ -191,7 +189,7 @@ func (s *Service) record(ctx context.Context, sample collector.Sample) {
 	}
 	for _, c := range sample.Baselines {
 		recs = append(recs, storage.Record{Interface: c.Name, Time: sample.Time,
-			Counters: toStoreCounters(c), BootID: s.bootID, Baseline: true})
+			Counters: storage.Counters{Index: c.Index, Counts: c.Counts}, BootID: s.bootID, Baseline: true})
 	}
 	s.store.Add(recs...)
 	s.recs = recs[:0]
@@ -344,16 +342,4 @@ func (s *Service) Close() error {
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
-}
-
-func toStoreCounters(c collector.Counters) storage.Counters {
-	return storage.Counters{Index: c.Index,
-		RxBytes: c.RxBytes, TxBytes: c.TxBytes, RxPackets: c.RxPackets, TxPackets: c.TxPackets,
-		RxErrors: c.RxErrors, TxErrors: c.TxErrors, RxDrops: c.RxDrops, TxDrops: c.TxDrops}
-}
-
-func fromStoreCounters(name string, c storage.Counters) collector.Counters {
-	return collector.Counters{Name: name, Index: c.Index,
-		RxBytes: c.RxBytes, TxBytes: c.TxBytes, RxPackets: c.RxPackets, TxPackets: c.TxPackets,
-		RxErrors: c.RxErrors, TxErrors: c.TxErrors, RxDrops: c.RxDrops, TxDrops: c.TxDrops}
 }

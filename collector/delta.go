@@ -3,19 +3,14 @@ package collector
 import (
 	"math"
 	"time"
+
+	"github.com/netpulse/netpulse/internal/traffic"
 )
 
 // Delta is the traffic of one interface between two readings.
 type Delta struct {
-	Name      string
-	RxBytes   uint64
-	TxBytes   uint64
-	RxPackets uint64
-	TxPackets uint64
-	RxErrors  uint64
-	TxErrors  uint64
-	RxDrops   uint64
-	TxDrops   uint64
+	Name string
+	traffic.Counts
 	// Elapsed is the measured time the delta covers, used for rates.
 	Elapsed time.Duration
 	// Restarted is set when the counters started again from zero (new

@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+
+	"github.com/netpulse/netpulse/internal/traffic"
 )
 
 // Counters is one interface's cumulative kernel counters at one instant.
@@ -16,15 +18,8 @@ type Counters struct {
 	// Index is the interface index (ifindex); 0 when the OS does not tell.
 	// A new index under the same name means a new incarnation of the
 	// interface, whose counters started from zero.
-	Index     int
-	RxBytes   uint64
-	TxBytes   uint64
-	RxPackets uint64
-	TxPackets uint64
-	RxErrors  uint64
-	TxErrors  uint64
-	RxDrops   uint64
-	TxDrops   uint64
+	Index int
+	traffic.Counts
 }
 
 // ParseNetDev parses the text of Linux /proc/net/dev. keep, when not nil,

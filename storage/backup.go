@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
@@ -47,8 +46,6 @@ func (s *Storage) Backup(ctx context.Context) (string, error) {
 func (s *Storage) snapshot(ctx context.Context, path string) ([]Record, error) {
 	s.view.RLock()
 	defer s.view.RUnlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
 	// A connection of its own: the readers are query-only, which refuses
 	// VACUUM INTO, and the writer must stay free for the poll's flushes.
 	db, err := openDB(s.path, "")
@@ -59,9 +56,9 @@ func (s *Storage) snapshot(ctx context.Context, path string) ([]Record, error) {
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return nil, fmt.Errorf("storage: back up %s: %w", s.path, describe(err))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.pending), nil
+	var pending []Record
+	s.eachPending(func(r Record) { pending = append(pending, r) })
+	return pending, nil
 }
 
 // addPending writes records into the snapshot at path as a flush would.

@@ -148,18 +148,21 @@ func BenchmarkWriteHour(b *testing.B) {
 // so bench/table can work out the database size per interface-year.
 func BenchmarkTierSize(b *testing.B) {
 	ctx := context.Background()
+	raw := newRawRing()
 	type variant struct {
-		t       tier
+		t       tier // the raw ring's table, bucket and retention when ring
+		ring    bool
 		noPeaks bool
 	}
-	var variants []variant
+	rawTier := tier{table: raw.table, bucket: 1, keep: raw.keep}
+	variants := []variant{{rawTier, true, false}}
 	for _, t := range tiers {
-		variants = append(variants, variant{t, false})
+		variants = append(variants, variant{t, false, false})
 	}
 	// What the peaks cost: the same rows with peaks that carry nothing, 0
 	// in a row of columns (SQLite stores it in no bytes) and the bucket's
 	// bytes in a packed row (stored as their difference, 0).
-	variants = append(variants, variant{tiers[0], true}, variant{tiers[len(tiers)-1], true})
+	variants = append(variants, variant{rawTier, true, true}, variant{tiers[len(tiers)-1], false, true})
 	for _, v := range variants {
 		t := v.t
 		name := t.table
@@ -179,7 +182,7 @@ func BenchmarkTierSize(b *testing.B) {
 				if v.noPeaks {
 					for i := range batch {
 						batch[i].RxPeak, batch[i].TxPeak = 0, 0
-						if t.ring > 0 {
+						if v.ring {
 							batch[i].RxPeak, batch[i].TxPeak = batch[i].RxBytes, batch[i].TxBytes
 						}
 					}
@@ -189,8 +192,11 @@ func BenchmarkTierSize(b *testing.B) {
 					b.Fatal(err)
 				}
 				ids, err := s.interfaceIDs(ctx, tx, batch)
-				if err == nil {
-					err = s.writeTier(ctx, tx, t, batch, ids)
+				switch {
+				case err == nil && v.ring:
+					err = s.raw.write(ctx, tx, &s.stmts, batch, ids)
+				case err == nil:
+					err = t.write(ctx, tx, &s.stmts, batch, ids)
 				}
 				if err == nil {
 					err = tx.Commit()
@@ -207,7 +213,7 @@ func BenchmarkTierSize(b *testing.B) {
 			if err := s.w.QueryRowContext(ctx, "SELECT sum(pgsize) FROM dbstat WHERE name = ?", t.table).Scan(&bytes); err != nil {
 				b.Fatal(err)
 			}
-			if t.ring > 0 {
+			if v.ring {
 				held = heldSeconds(b, s)
 			} else if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM "+t.table).Scan(&held); err != nil {
 				b.Fatal(err)

@@ -16,8 +16,8 @@ type Checkpoint struct {
 
 // Checkpoints returns the stored checkpoints.
 func (s *Storage) Checkpoints(ctx context.Context) ([]Checkpoint, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	rows, err := s.w.QueryContext(ctx, `
 		SELECT iface, boot_id, ifindex, t_ms, rx, tx, rx_pkts, tx_pkts, rx_errs, tx_errs, rx_drops, tx_drops
 		FROM checkpoints ORDER BY iface`)
@@ -50,8 +50,8 @@ func (s *Storage) Checkpoints(ctx context.Context) ([]Checkpoint, error) {
 // interface monitored again later starts from a fresh baseline instead of
 // counting the time it was not monitored.
 func (s *Storage) KeepCheckpoints(ctx context.Context, names []string) error {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: update checkpoints: %w", describe(err))

@@ -30,9 +30,9 @@ func TestBaselineIsOnlyACheckpoint(t *testing.T) {
 	if len(cps) != 1 || cps[0].Interface != "veth0" || cps[0].Counters != base || cps[0].BootID != "b1" || !cps[0].Time.Equal(now) {
 		t.Fatalf("checkpoints after a baseline: %+v", cps)
 	}
-	for _, tr := range tiers {
-		if sums := tierSums(t, s, tr); len(sums) != 0 {
-			t.Errorf("%s holds rows after a baseline alone: %+v", tr.table, sums)
+	for table, sums := range levelSums(t, s) {
+		if len(sums) != 0 {
+			t.Errorf("%s holds rows after a baseline alone: %+v", table, sums)
 		}
 	}
 	if known, err := s.KnownInterfaces(ctx); err != nil || len(known) != 0 {
@@ -75,9 +75,9 @@ func TestLaterCheckpointWins(t *testing.T) {
 			if err != nil || len(cps) != 1 || cps[0].Counters.RxBytes != tc.wantRx {
 				t.Fatalf("checkpoints %+v %v, want rx counter %d", cps, err, tc.wantRx)
 			}
-			for _, tr := range tiers {
-				if got := tierSums(t, s, tr)["eth0"].Rx; got != tc.bytes {
-					t.Errorf("%s: %d bytes, want %d", tr.table, got, tc.bytes)
+			for table, sums := range levelSums(t, s) {
+				if got := sums["eth0"].Rx; got != tc.bytes {
+					t.Errorf("%s: %d bytes, want %d", table, got, tc.bytes)
 				}
 			}
 		})
@@ -117,9 +117,9 @@ func TestConcurrentFlushesWriteOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	for _, tr := range tiers {
-		if got := tierSums(t, s, tr)["eth0"].Rx; got != 200 {
-			t.Errorf("%s: %d bytes, want 200", tr.table, got)
+	for table, sums := range levelSums(t, s) {
+		if got := sums["eth0"].Rx; got != 200 {
+			t.Errorf("%s: %d bytes, want 200", table, got)
 		}
 	}
 }

@@ -12,21 +12,30 @@ import (
 // dayRollup keeps the traffic of whole local days per time zone and
 // interface in memory, so a calendar query over a year adds up a few hundred
 // cached days instead of grouping ~9,000 hourly rows per interface through
-// SQLite's sorter, which is most of what such a query costs.
+// SQLite's sorter (PERFORMANCE.md, "Day rollup").
 //
 // A zone's days are read from the hourly tier the first time a query needs
 // them and extended as later queries need more. From then on every flush
 // adds its records into the cached days while it holds view.Lock, right
 // after its commit, so a query (under view.RLock) sees the records either
 // in both the database and the cache or in neither: nothing is counted
-// twice or missed. Records not yet flushed are added by Traffic, as for any
-// query. The hourly tier is never pruned, and only days that start on a
-// whole hour are cached, so every hourly row and every record falls in
-// exactly one cached day: the sums are exactly what grouping the tier gives.
+// twice or missed. Queries fill the cache side by side, so mu guards it,
+// the all-time sums included. Records not yet flushed are added by
+// Traffic, as for any query. The hourly tier is never pruned, and only
+// days that start on a whole hour are cached, so every hourly row and every
+// record falls in exactly one cached day: the sums are exactly what
+// grouping the tier gives.
 type dayRollup struct {
 	mu    sync.Mutex
 	zones []*zoneDays // most recently used first
 	all   allTime     // all-time sums per interface, see totals.go
+}
+
+// allTime returns a copy of the all-time sums, see totals.go.
+func (d *dayRollup) allTime(ctx context.Context, s *Storage) (map[string]Totals, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.all.copy(ctx, s)
 }
 
 // maxRollupZones bounds the zones cached; a dashboard uses one or two.
@@ -201,9 +210,9 @@ func (d *dayRollup) remember(z *zoneDays) {
 // add adds flushed records into the cached days they fall in. Flush calls
 // it with the commit that makes them visible.
 func (d *dayRollup) add(batch []Record) {
-	d.all.add(batch)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.all.add(batch)
 	for _, z := range d.zones {
 		for _, r := range batch {
 			sums, ok := z.sums[r.Interface]
@@ -219,10 +228,10 @@ func (d *dayRollup) add(batch []Record) {
 
 // reset forgets every cached day, for when the database file changes.
 func (d *dayRollup) reset() {
-	d.all.reset()
 	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.all.sums = nil
 	d.zones = nil
-	d.mu.Unlock()
 }
 
 // sumInto adds the cached days into the query's buckets, whose starts are
@@ -260,7 +269,7 @@ func readDays(ctx context.Context, s *Storage, loc *time.Location, names []strin
 	}
 	t, _ := rollupTier()
 	q := Query{Interfaces: names, Start: time.Unix(days[0], 0), End: time.Unix(days[len(days)-1], 0), Group: day, Location: loc}
-	err = s.queryTier(ctx, t, q, days, ids, func(id int64, b int, v Bucket) {
+	err = t.query(ctx, s.r, q, days, ids, func(id int64, b int, v Bucket) {
 		out[ids[id]][b].add(v)
 	})
 	if err != nil {

@@ -16,7 +16,19 @@ func freshTraffic(t *testing.T, s *Storage, q Query) Result {
 	s.view.RLock()
 	defer s.view.RUnlock()
 	out := newSeriesBuilder(q.Interfaces)
-	if err := s.queryTierInto(context.Background(), pickTier(q.Group, starts), q, starts, out); err != nil {
+	tr, ok := pickTier(q.Group, starts)
+	if !ok {
+		t.Fatalf("query %+v is not served by a tier", q)
+	}
+	names, err := s.interfaceNames(context.Background(), q.Interfaces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tr.query(context.Background(), s.r, q, starts, names, func(id int64, b int, v Bucket) {
+		v.T = starts[b]
+		out.add(out.index[names[id]], v)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	s.addPending(out, starts)

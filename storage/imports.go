@@ -238,7 +238,6 @@ func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
 			for i, t := range tiers {
 				fits := t.bucketStart(p.Start) == t.bucketStart(p.End-1)
 				switch {
-				case t.ring > 0:
 				case i == coarsest && !fits:
 					at = freeHour(free, p, hour)
 					out = append(out, piece{i, at, rx, tx})
@@ -383,9 +382,6 @@ func (im *Importer) ownStart(ctx context.Context, id int64) (int64, error) {
 	var start int64
 	for i := len(tiers) - 1; i >= 0; i-- {
 		t := tiers[i]
-		if t.ring > 0 {
-			continue
-		}
 		q := "SELECT min(t) FROM " + t.table + " WHERE iface = ? AND rx_peak >= 0"
 		args := []any{id}
 		if start != 0 {

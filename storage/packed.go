@@ -9,8 +9,7 @@ import (
 
 // RawRow is one row of the raw tier unpacked: the one-second buckets of
 // one interface's minute. A flush writes a row per interface and minute
-// instead of one per second, which cut a flush's CPU time by two thirds
-// (PERFORMANCE.md).
+// instead of one per second (PERFORMANCE.md, "A ring for the raw tier").
 type RawRow struct {
 	Present uint64 // bit i set: second i of the minute holds traffic
 	Seconds [60]RawSecond

@@ -112,8 +112,8 @@ func (s *Storage) Plan(ctx context.Context, id int64) (Plan, bool, error) {
 }
 
 func (s *Storage) queryPlans(ctx context.Context, query string, args ...any) ([]Plan, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.view.RLock()
+	defer s.view.RUnlock()
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: read plans: %w", describe(err))
@@ -143,8 +143,8 @@ func (s *Storage) SavePlan(ctx context.Context, p Plan) (int64, error) {
 	ifaces, _ := json.Marshal(p.Interfaces)
 	thresholds, _ := json.Marshal(p.Thresholds)
 	args := []any{p.Name, string(ifaces), p.Direction, p.CapBytes, p.Period, p.ResetDay, p.ResetHour, p.TZ, string(thresholds)}
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	if p.ID == 0 {
 		res, err := s.w.ExecContext(ctx, `INSERT INTO plans (name, interfaces, direction, cap_bytes, period, reset_day, reset_hour, tz, thresholds)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
@@ -176,8 +176,8 @@ func (s *Storage) DeleteNotifier(ctx context.Context, id int64) (bool, error) {
 }
 
 func (s *Storage) deleteRow(ctx context.Context, table string, id int64) (bool, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	res, err := s.w.ExecContext(ctx, "DELETE FROM "+table+" WHERE id = ?", id)
 	if err != nil {
 		return false, fmt.Errorf("storage: delete from %s: %w", table, describe(err))
@@ -188,8 +188,8 @@ func (s *Storage) deleteRow(ctx context.Context, table string, id int64) (bool, 
 
 // Notifiers returns every notifier, oldest first.
 func (s *Storage) Notifiers(ctx context.Context) ([]Notifier, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.view.RLock()
+	defer s.view.RUnlock()
 	rows, err := s.r.QueryContext(ctx, "SELECT id, name, url, events, last_error, last_error_at, last_sent_at FROM notifiers ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("storage: read notifiers: %w", describe(err))
@@ -215,8 +215,8 @@ func (s *Storage) Notifiers(ctx context.Context) ([]Notifier, error) {
 
 // AddNotifier stores a new notifier and returns its id.
 func (s *Storage) AddNotifier(ctx context.Context, n Notifier) (int64, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	res, err := s.w.ExecContext(ctx, "INSERT INTO notifiers (name, url, events) VALUES (?, ?, ?)", n.Name, n.URL, jsonList(n.Events))
 	if err != nil {
 		return 0, fmt.Errorf("storage: save notifier: %w", describe(err))
@@ -232,8 +232,8 @@ func (s *Storage) NotifierResult(ctx context.Context, id int64, at int64, errMsg
 	if errMsg != "" {
 		q, args = "UPDATE notifiers SET last_error = ?, last_error_at = ? WHERE id = ?", []any{errMsg, at, id}
 	}
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	if _, err := s.w.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("storage: record a delivery: %w", describe(err))
 	}
@@ -244,8 +244,8 @@ func (s *Storage) NotifierResult(ctx context.Context, id int64, at int64, errMsg
 // delivery to each of notifiers, in one transaction. It reports false, and
 // changes nothing, when the key was recorded before.
 func (s *Storage) RaiseAlert(ctx context.Context, key string, t int64, body []byte, notifiers []int64) (bool, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("storage: record alert: %w", describe(err))
@@ -271,8 +271,8 @@ func (s *Storage) RaiseAlert(ctx context.Context, key string, t int64, body []by
 
 // AlertRaised reports whether an alert was recorded under key.
 func (s *Storage) AlertRaised(ctx context.Context, key string) (bool, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.view.RLock()
+	defer s.view.RUnlock()
 	var one int
 	err := s.r.QueryRowContext(ctx, "SELECT 1 FROM alerts WHERE key = ?", key).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -287,8 +287,8 @@ func (s *Storage) AlertRaised(ctx context.Context, key string) (bool, error) {
 // PendingDeliveries returns the deliveries not yet sent nor given up, the
 // oldest first.
 func (s *Storage) PendingDeliveries(ctx context.Context) ([]Delivery, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.view.RLock()
+	defer s.view.RUnlock()
 	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.notifier, d.alert, a.body, d.attempts, d.next_try
 		FROM deliveries d JOIN alerts a ON a.key = d.alert WHERE d.state = 'pending' ORDER BY d.id`)
 	if err != nil {
@@ -318,8 +318,8 @@ func (s *Storage) DeliveryDone(ctx context.Context, id int64, at int64, failed b
 	if failed {
 		state = "failed"
 	}
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	if _, err := s.w.ExecContext(ctx, "UPDATE deliveries SET state = ?, done_at = ?, attempts = attempts + 1 WHERE id = ?", state, at, id); err != nil {
 		return fmt.Errorf("storage: record a delivery: %w", describe(err))
 	}
@@ -328,8 +328,8 @@ func (s *Storage) DeliveryDone(ctx context.Context, id int64, at int64, failed b
 
 // DeliveryRetry records a failed attempt and when to try again.
 func (s *Storage) DeliveryRetry(ctx context.Context, id int64, attempts int, next int64) error {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	if _, err := s.w.ExecContext(ctx, "UPDATE deliveries SET attempts = ?, next_try = ? WHERE id = ?", attempts, next, id); err != nil {
 		return fmt.Errorf("storage: record a delivery: %w", describe(err))
 	}

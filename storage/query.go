@@ -3,13 +3,9 @@ package storage
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
-	"maps"
-	"math/bits"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -86,29 +82,6 @@ func BucketStarts(q Query) []int64 {
 	return append(out, b)
 }
 
-// pickTier returns the coarsest tier whose buckets nest inside every bucket
-// of the query.
-func pickTier(group time.Duration, starts []int64) tier {
-	g := int64(group / time.Second)
-	for i := len(tiers) - 1; i > 0; i-- {
-		t := tiers[i]
-		if g%t.bucket != 0 && !Calendar(group) {
-			continue
-		}
-		aligned := true
-		for _, b := range starts {
-			if mod(b, t.bucket) != 0 {
-				aligned = false
-				break
-			}
-		}
-		if aligned {
-			return t
-		}
-	}
-	return tiers[0]
-}
-
 // Result is the answer to a Query: the start of its first bucket and a
 // series per interface, in the query's order.
 type Result struct {
@@ -122,205 +95,56 @@ type Result struct {
 // instead of grouping a year of hourly rows each time.
 func (s *Storage) Traffic(ctx context.Context, q Query) (Result, error) {
 	starts := BucketStarts(q)
-	t := pickTier(q.Group, starts)
 	s.view.RLock()
 	defer s.view.RUnlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
 	out := newSeriesBuilder(q.Interfaces)
-	served, err := s.days.serve(ctx, s, t, q, starts, out)
-	if err != nil {
+	if err := s.queryInto(ctx, q, starts, out); err != nil {
 		return Result{}, err
-	}
-	if !served {
-		if err := s.queryTierInto(ctx, t, q, starts, out); err != nil {
-			return Result{}, err
-		}
 	}
 	s.addPending(out, starts)
 	return Result{Start: starts[0], Series: out.finish()}, nil
 }
 
-// addPending adds the records not yet flushed to out.
-func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range s.pending {
-		i, ok := out.index[r.Interface]
-		if !ok || r.Baseline {
-			continue
-		}
-		if b, ok := bucketOf(starts, r.Time.Unix()); ok {
-			out.add(i, bucketOfRecord(b, r))
+// queryInto adds the database's answer to q to out: from the day rollup or
+// the coarsest tier whose buckets nest in the query's, else from the raw
+// ring.
+func (s *Storage) queryInto(ctx context.Context, q Query, starts []int64, out *seriesBuilder) error {
+	t, ok := pickTier(q.Group, starts)
+	if ok {
+		served, err := s.days.serve(ctx, s, t, q, starts, out)
+		if err != nil || served {
+			return err
 		}
 	}
-}
-
-// queryTierInto adds the tier's answer for the query's interfaces to out.
-func (s *Storage) queryTierInto(ctx context.Context, t tier, q Query, starts []int64, out *seriesBuilder) error {
 	names, err := s.interfaceNames(ctx, q.Interfaces)
-	if err != nil {
+	if err != nil || len(names) == 0 {
 		return err
 	}
 	series := make(map[int64]int, len(names))
 	for id, n := range names {
 		series[id] = out.index[n]
 	}
-	return s.queryTier(ctx, t, q, starts, names, func(id int64, b int, v Bucket) {
+	add := func(id int64, b int, v Bucket) {
 		v.T = starts[b]
 		out.add(series[id], v)
-	})
+	}
+	if !ok {
+		return s.raw.query(ctx, s.r, q, starts, names, add)
+	}
+	return t.query(ctx, s.r, q, starts, names, add)
 }
 
-// queryTier sums the tier's rows of the interfaces in names (by id) into the
-// buckets starting at starts inside SQLite, which hands back one row per
-// bucket and interface, passed to add with the bucket's index. Each row's
-// bucket is found by arithmetic on t, so the scan follows the primary key
-// with no join; calendar buckets add the zone's UTC offset first (see
-// localDay).
-func (s *Storage) queryTier(ctx context.Context, t tier, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
-	if len(names) == 0 {
-		return nil
-	}
-	if t.ring > 0 {
-		return s.queryRing(ctx, t, q, starts, names, add)
-	}
-	first, last := starts[0], starts[len(starts)-1]
-	var index string
-	var args []int64 // in the order of the placeholders: index, range, ids
-	if Calendar(q.Group) {
-		index, args = localDay(q, first, last)
-	} else {
-		index = fmt.Sprintf("(t - %d) / %d", first, int64(q.Group/time.Second))
-	}
-	args = append(args, first, last)
-	ids := make([]string, 0, len(names))
-	for id := range names {
-		ids = append(ids, "?")
-		args = append(args, id)
-	}
-	cols := "sum(rx), sum(tx), sum(rx_pkts), sum(tx_pkts), max(rx_peak), max(tx_peak)"
-	faultCols := "sum(rx_errs), sum(tx_errs), sum(rx_drops), sum(tx_drops)"
-	group := " GROUP BY k"
-	if !Calendar(q.Group) && int64(q.Group/time.Second) == t.bucket {
-		// One row per bucket already.
-		cols, faultCols, group = "rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak", "rx_errs, tx_errs, rx_drops, tx_drops", ""
-	}
-	where := " WHERE t >= ? AND t < ? AND iface IN (" + strings.Join(ids, ",") + ")"
-	// The interface and the bucket index come back packed in one column k:
-	// the driver takes two mutex round trips per column read, the largest
-	// cost of a query returning thousands of rows.
-	k := fmt.Sprintf("(iface << %d) + %s + %d AS k, ", keyBits, index, keyBias)
-	bucket := func(v int64) (int64, int) {
-		id, b := v>>keyBits, v&(1<<keyBits-1)-keyBias
-		return id, int(min(max(b, 0), int64(len(starts)-2)))
-	}
-	query := "SELECT " + k + cols + " FROM " + t.table + where + group
-	err := queryInts(ctx, s.r, query, args, func(v []int64) {
-		id, b := bucket(v[0])
-		// Only imported rows have negative peaks (migration 4), so a
-		// bucket's highest peak is negative when all its rows were
-		// imported.
-		imported := v[5] < 0
-		add(id, b, Bucket{Rx: uint64(v[1]), Tx: uint64(v[2]), RxPkts: uint64(v[3]), TxPkts: uint64(v[4]),
-			RxPeak: uint64(max(v[5], 0)), TxPeak: uint64(max(v[6], 0)), Imported: imported})
+// addPending adds the records not yet flushed to out.
+func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
+	s.eachPending(func(r Record) {
+		i, ok := out.index[r.Interface]
+		if !ok || r.Baseline {
+			return
+		}
+		if b, ok := bucketOf(starts, r.Time.Unix()); ok {
+			out.add(i, bucketOfRecord(b, r))
+		}
 	})
-	if err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-	}
-	// Errors and drops: usually no rows at all.
-	query = "SELECT " + k + faultCols + " FROM " + t.faults() + where + group
-	err = queryInts(ctx, s.r, query, args, func(v []int64) {
-		id, b := bucket(v[0])
-		add(id, b, Bucket{Faults: Faults{uint64(v[1]), uint64(v[2]), uint64(v[3]), uint64(v[4])}})
-	})
-	if err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.faults(), describe(err))
-	}
-	return nil
-}
-
-// queryRing adds the seconds of a ring tier's packed rows (see packed.go)
-// that fall in the query's buckets. The rows are unpacked here rather than
-// summed inside SQLite; a ring holds about a day of minutes per interface.
-func (s *Storage) queryRing(ctx context.Context, t tier, q Query, starts []int64, names map[int64]string, add func(id int64, b int, v Bucket)) error {
-	first, last := starts[0], starts[len(starts)-1]
-	cond, idArgs := t.idWhere(slices.Sorted(maps.Keys(names)), first, last)
-	args := append([]any{t.rowStart(first), last}, idArgs...)
-	rows, err := s.r.QueryContext(ctx, "SELECT iface, t, secs FROM "+t.table+" WHERE t >= ? AND t < ?"+cond, args...)
-	if err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-	}
-	defer rows.Close()
-	g := int64(q.Group / time.Second)
-	var row RawRow
-	for rows.Next() {
-		var id, rowT int64
-		var packed sql.RawBytes
-		if err := rows.Scan(&id, &rowT, &packed); err != nil {
-			return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-		}
-		if err := row.Unpack(packed); err != nil {
-			return fmt.Errorf("storage: query %s: %w", t.table, describeRawRow(names[id], rowT, err))
-		}
-		for p := row.Present; p != 0; p &= p - 1 {
-			i := bits.TrailingZeros64(p)
-			sec := rowT + int64(i)
-			if sec < first || sec >= last {
-				continue
-			}
-			var b int
-			if Calendar(q.Group) {
-				b, _ = bucketIndex(starts, sec) // sec is inside [first, last)
-			} else {
-				b = int((sec - first) / g)
-			}
-			v := &row.Seconds[i]
-			add(id, b, Bucket{Rx: v.Rx, Tx: v.Tx, RxPkts: v.RxPkts, TxPkts: v.TxPkts, RxPeak: v.RxPeak, TxPeak: v.TxPeak, Faults: v.Faults})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: query %s: %w", t.table, describe(err))
-	}
-	return nil
-}
-
-// keyBits and keyBias pack a bucket index (a query has at most 10,000; -1
-// can occur at a DST edge) beside the interface id in one integer.
-const (
-	keyBits = 20
-	keyBias = 1 << (keyBits - 1)
-)
-
-// localDay is the SQL expression for the calendar bucket index of a row, and
-// its arguments: the row's local time (t plus the UTC offset in force then,
-// which changes only at the zone's transitions inside the query), counted
-// in buckets from the local midnight that starts the first one.
-func localDay(q Query, first, last int64) (string, []int64) {
-	loc := q.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	at := time.Unix(first, 0).In(loc)
-	_, off := at.Zone()
-	origin := first + int64(off)
-	var cases strings.Builder
-	var args []int64
-	for {
-		_, end := at.ZoneBounds()
-		if end.IsZero() || end.Unix() >= last {
-			break
-		}
-		cases.WriteString(" WHEN t < ? THEN ?")
-		args = append(args, end.Unix(), int64(off))
-		at = end.In(loc)
-		_, off = at.Zone()
-	}
-	offset := fmt.Sprint(off)
-	if cases.Len() > 0 {
-		offset = "CASE" + cases.String() + " ELSE " + offset + " END"
-	}
-	return fmt.Sprintf("(t + %s - %d) / %d", offset, origin, int64(q.Group/time.Second)), args
 }
 
 // interfaceNames maps the row ids of the named interfaces to their names;

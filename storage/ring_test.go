@@ -11,11 +11,14 @@ import (
 )
 
 // ringSpan is how long the raw ring holds: a slot is reused this much later.
-var ringSpan = time.Duration(tiers[0].ring*tiers[0].span) * time.Second
+var ringSpan = func() time.Duration {
+	raw := newRawRing()
+	return time.Duration(raw.slots*raw.span) * time.Second
+}()
 
 func TestSlotRanges(t *testing.T) {
-	raw := tiers[0]
-	m, ring := raw.span, raw.ring
+	raw := newRawRing()
+	m, ring := raw.span, raw.slots
 	base := 1000 * ring * m // slot 0
 	tests := []struct {
 		name     string
@@ -43,15 +46,15 @@ func TestSlotRanges(t *testing.T) {
 // read only the key ranges of their interfaces and window, not the table.
 func TestRingScansUseKeyRanges(t *testing.T) {
 	s := openTemp(t)
-	raw := tiers[0]
-	base := 1000 * raw.ring * raw.span
+	raw := newRawRing()
+	base := 1000 * raw.slots * raw.span
 	for _, tc := range []struct {
 		name     string
 		from, to int64
 	}{
 		{"inside the ring", base + 600, base + 1200},
 		{"wraps", base - 300, base + 300},
-		{"the whole ring", base, base + 2*raw.ring*raw.span},
+		{"the whole ring", base, base + 2*raw.slots*raw.span},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cond, args := raw.idWhere([]int64{1, 2, 3}, tc.from, tc.to)
@@ -293,7 +296,7 @@ func TestMigrationToRingKeepsRawRows(t *testing.T) {
 	if err := s.r.QueryRow(`SELECT id, t FROM traffic_raw`).Scan(&id, &minute); err != nil {
 		t.Fatal(err)
 	}
-	raw := tiers[0]
+	raw := newRawRing()
 	if want := raw.rowID(1, raw.slot(1780086360)); minute != 1780086360 || id != want {
 		t.Errorf("row at %d with id %d, want 1780086360 with id %d", minute, id, want)
 	}

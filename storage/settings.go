@@ -11,8 +11,8 @@ import (
 
 // Setting returns a stored setting and whether it was set.
 func (s *Storage) Setting(ctx context.Context, key string) (string, bool, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.view.RLock()
+	defer s.view.RUnlock()
 	var v string
 	err := s.r.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -26,8 +26,8 @@ func (s *Storage) Setting(ctx context.Context, key string) (string, bool, error)
 
 // SetSettings stores several settings in one transaction: all or none.
 func (s *Storage) SetSettings(ctx context.Context, kv map[string]string) error {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: save settings: %w", describe(err))
@@ -47,8 +47,8 @@ func (s *Storage) SetSettings(ctx context.Context, kv map[string]string) error {
 // KnownInterfaces returns the names of every interface with recorded
 // traffic, sorted.
 func (s *Storage) KnownInterfaces(ctx context.Context) ([]string, error) {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
+	s.view.RLock()
+	defer s.view.RUnlock()
 	rows, err := s.r.QueryContext(ctx, "SELECT name FROM interfaces ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("storage: list interfaces: %w", describe(err))
@@ -70,14 +70,12 @@ func (s *Storage) KnownInterfaces(ctx context.Context) ([]string, error) {
 	for _, n := range out {
 		known[n] = true
 	}
-	s.mu.Lock()
-	for _, r := range s.pending {
+	s.eachPending(func(r Record) {
 		if !known[r.Interface] && !r.Baseline {
 			known[r.Interface] = true
 			out = append(out, r.Interface)
 		}
-	}
-	s.mu.Unlock()
+	})
 	slices.Sort(out)
 	return out, nil
 }

@@ -5,17 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 )
 
 // stmtCache keeps the writer connection's prepared statements by their
-// text. A flush runs the same few statements every time, and preparing
-// them afresh (parsing the SQL) was a tenth of a flush's CPU. They are
-// prepared once the schema is current (connect, flushStatements), while
-// the connection is free.
+// key. A flush runs the same few statements every time, and preparing them
+// afresh would parse the SQL on every flush (PERFORMANCE.md, "Write
+// batching"). They are prepared once the schema is current (connect,
+// flushStatements), while the connection is free. Like the writer, the
+// cache is used only under Storage.write.
 type stmtCache struct {
-	mu sync.Mutex
-	m  map[stmtKey]*sql.Stmt
+	m map[stmtKey]*sql.Stmt
 }
 
 // stmtKey names a statement: the table it writes and how many rows (0:
@@ -28,8 +27,6 @@ type stmtKey struct {
 // prepare prepares queries on db. It must run while db's one connection is
 // free: preparing inside a transaction would wait for it forever.
 func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, queries map[stmtKey]string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = map[stmtKey]*sql.Stmt{}
 	}
@@ -48,9 +45,7 @@ func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, queries map[stmtKey
 
 // stmt returns the prepared statement k for use in tx.
 func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, k stmtKey) (*sql.Stmt, error) {
-	c.mu.Lock()
 	st, ok := c.m[k]
-	c.mu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("no statement prepared for %d rows of %s", k.rows, k.table)
 	}
@@ -59,8 +54,6 @@ func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, k stmtKey) (*sql.Stmt,
 
 // close closes the statements; call before closing their connection.
 func (c *stmtCache) close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	var errs []error
 	for _, st := range c.m {
 		errs = append(errs, st.Close())

@@ -27,34 +27,33 @@ const busyTimeoutMS = 5000
 // Storage is the Net-Pulse database. One writer connection does all writes
 // (SQLite allows one writer; a single connection never contends with
 // itself), a small pool of read-only connections serves queries in
-// parallel through WAL.
+// parallel through WAL, and records wait in memory until a flush.
+//
+// Locking: a method that uses the writer connection holds write, one that
+// reads through the readers holds view.RLock, and pending and ifaceID are
+// touched only under mu, which is never held across I/O, so Add never waits
+// for the disk. view is locked for writing only to make a flush visible
+// (its commit, its records leaving pending and entering the cached sums)
+// and to replace the connections (restore, Close), so a reader sees every
+// record exactly once. The order is write, view, the caches' own locks
+// (days.go, sum.go), mu.
 type Storage struct {
 	path string
 
-	// conn guards the connections and file identity, which change only
-	// when a deleted database file is restored (see restore).
-	conn   sync.RWMutex
+	write  sync.Mutex // the writer connection, see above
 	w      *sql.DB
-	r      *sql.DB
+	stmts  stmtCache // the writer's prepared statements
+	raw    ring      // the raw tier, see ring.go
 	fileID os.FileInfo
 
-	// view orders queries against flushes: a query reads the database and
-	// the pending buffer under view.RLock, a flush commits and drops what it
-	// wrote under view.Lock, so no sample is counted twice or missed.
-	view sync.RWMutex
+	view sync.RWMutex // the readers and what a flush makes visible
+	r    *sql.DB
+	days dayRollup // cached sums, see days.go and totals.go
+	sums sumCache  // the stored part of recent sums, see sum.go
 
-	flushing sync.Mutex // one flush at a time, see Flush
-
-	mu      sync.Mutex // guards pending, ifaceIDs and ringPruned
+	mu      sync.Mutex
 	pending []Record
 	ifaceID map[string]int64
-	// ringPruned is where the last prune of the raw ring ended (unix
-	// seconds); 0 until the first.
-	ringPruned int64
-
-	days  dayRollup // local-day sums for calendar queries, see days.go
-	sums  sumCache  // the stored part of recent sums, see sum.go
-	stmts stmtCache // the writer's prepared statements
 }
 
 // Open opens (creating if needed) the database at path, checks it and
@@ -68,7 +67,7 @@ func Open(ctx context.Context, path string) (*Storage, error) {
 	if err := inspect(ctx, path); err != nil {
 		return nil, err
 	}
-	s := &Storage{path: path, ifaceID: map[string]int64{}}
+	s := &Storage{path: path, ifaceID: map[string]int64{}, raw: newRawRing()}
 	if err := s.connect(ctx); err != nil {
 		return nil, err
 	}
@@ -120,7 +119,7 @@ func (s *Storage) connect(ctx context.Context) error {
 		w.Close()
 		return err
 	}
-	if err := s.stmts.prepare(ctx, w, flushStatements()); err != nil {
+	if err := s.stmts.prepare(ctx, w, s.flushStatements()); err != nil {
 		s.stmts.close()
 		w.Close()
 		return err
@@ -149,10 +148,8 @@ var ErrReplaced = errors.New("storage: the database file was replaced while Net-
 // restore recreates the database file after it was deleted while running.
 // SQLite keeps writing into an open, deleted file, which would lose every
 // later sample silently; instead the still-open database is copied back to
-// its path and used from there, so nothing is lost.
+// its path and used from there, so nothing is lost. The caller holds write.
 func (s *Storage) restore(ctx context.Context) error {
-	s.conn.Lock()
-	defer s.conn.Unlock()
 	if st, err := os.Stat(s.path); err == nil {
 		if os.SameFile(st, s.fileID) {
 			return nil
@@ -167,6 +164,8 @@ func (s *Storage) restore(ctx context.Context) error {
 	// Close the old connections before the new file takes the name: the
 	// last close removes the old -wal and -shm files, which must not be
 	// replayed into the new one.
+	s.view.Lock()
+	defer s.view.Unlock()
 	s.stmts.close()
 	s.r.Close()
 	s.w.Close()
@@ -337,8 +336,10 @@ func execNonEmpty(ctx context.Context, tx *sql.Tx, q string) error {
 
 // Close closes the database. Call Flush first to keep pending samples.
 func (s *Storage) Close() error {
-	s.conn.Lock()
-	defer s.conn.Unlock()
+	s.write.Lock()
+	defer s.write.Unlock()
+	s.view.Lock()
+	defer s.view.Unlock()
 	errs := []error{s.stmts.close()}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())

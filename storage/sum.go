@@ -34,22 +34,18 @@ func (s *Storage) Sum(ctx context.Context, names []string, from, to int64) (rx, 
 	for _, n := range names {
 		want[n] = true
 	}
-	s.mu.Lock()
-	for _, r := range s.pending {
+	s.eachPending(func(r Record) {
 		if t := r.Time.Unix(); want[r.Interface] && t >= from && t < to {
 			acc[0] += r.RxBytes
 			acc[1] += r.TxBytes
 		}
-	}
-	s.mu.Unlock()
+	})
 	return acc[0], acc[1], nil
 }
 
 // storedSum adds what the tiers hold of the named interfaces' traffic in
-// [from, to) into acc.
+// [from, to) into acc; the caller holds view.RLock.
 func (s *Storage) storedSum(ctx context.Context, names []string, from, to int64, acc *[2]uint64) error {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
 	ids, err := s.interfaceNames(ctx, names)
 	if err != nil || len(ids) == 0 {
 		return err
@@ -104,19 +100,20 @@ func (c *sumCache) drop() {
 }
 
 // sumRange adds the traffic in [from, to) into acc: the part of whole
-// buckets of tier level from that tier, the rest from finer ones.
+// buckets of tiers[level] from that tier, the rest from finer ones, and
+// below the finest tier from the raw ring's seconds.
 func (s *Storage) sumRange(ctx context.Context, ids map[int64]string, from, to int64, level int, acc *[2]uint64) error {
 	if from >= to {
 		return nil
 	}
-	t := tiers[level]
-	if t.ring > 0 {
+	if level < 0 {
 		q := Query{Start: time.Unix(from, 0), End: time.Unix(to, 0), Group: time.Duration(to-from) * time.Second}
-		return s.queryRing(ctx, t, q, []int64{from, to}, ids, func(_ int64, _ int, v Bucket) {
+		return s.raw.query(ctx, s.r, q, []int64{from, to}, ids, func(_ int64, _ int, v Bucket) {
 			acc[0] += v.Rx
 			acc[1] += v.Tx
 		})
 	}
+	t := tiers[level]
 	lo, hi := from+mod(-from, t.bucket), to-mod(to, t.bucket)
 	if lo >= hi {
 		return s.sumRange(ctx, ids, from, to, level-1, acc)

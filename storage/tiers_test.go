@@ -49,20 +49,19 @@ func TestTiersAgree(t *testing.T) {
 			want[k] = [2]uint64{w[0] + v[0], w[1] + v[1]}
 		}
 	}
-	for _, tr := range tiers {
-		sums := tierSums(t, s, tr)
+	for table, sums := range levelSums(t, s) {
 		if len(sums) != len(want) {
-			t.Errorf("%s holds %d interfaces, want %d", tr.table, len(sums), len(want))
+			t.Errorf("%s holds %d interfaces, want %d", table, len(sums), len(want))
 		}
 		for name, sum := range sums {
 			if w := want[name]; sum.Rx != w[0] || sum.Tx != w[1] {
-				t.Errorf("%s %s: want rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], sum.Rx, sum.Tx)
+				t.Errorf("%s %s: want rx %d tx %d, got rx %d tx %d", table, name, w[0], w[1], sum.Rx, sum.Tx)
 			}
 			if sum.RxPeak == 0 || sum.RxPeak >= 1<<20 {
-				t.Errorf("%s %s: peak %d out of range", tr.table, name, sum.RxPeak)
+				t.Errorf("%s %s: peak %d out of range", table, name, sum.RxPeak)
 			}
 			if w := wantPkts[name]; sum.RxPkts != w[0] || sum.TxPkts != w[1] {
-				t.Errorf("%s %s: want packets rx %d tx %d, got rx %d tx %d", tr.table, name, w[0], w[1], sum.RxPkts, sum.TxPkts)
+				t.Errorf("%s %s: want packets rx %d tx %d, got rx %d tx %d", table, name, w[0], w[1], sum.RxPkts, sum.TxPkts)
 			}
 		}
 	}
@@ -146,7 +145,11 @@ func TestQueryBuckets(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			starts := BucketStarts(tc.q)
-			if got := pickTier(tc.q.Group, starts).table; got != tc.wantTier {
+			got := "traffic_raw"
+			if tr, ok := pickTier(tc.q.Group, starts); ok {
+				got = tr.table
+			}
+			if got != tc.wantTier {
 				t.Errorf("tier: want %s, got %s", tc.wantTier, got)
 			}
 			if starts[0] != tc.wantFirst.Unix() {
@@ -196,33 +199,41 @@ func TestCalendarQuerySumsPerLocalDay(t *testing.T) {
 	}
 }
 
+// levelSums returns, per table of the raw ring and each tier, the sums
+// (and the highest peak) of each interface's rows, unpacking the ring's.
+func levelSums(t *testing.T, s *Storage) map[string]map[string]RawSecond {
+	t.Helper()
+	out := map[string]map[string]RawSecond{s.raw.table: {}}
+	eachRawSecond(t, s, func(name string, _ int64, w RawSecond) {
+		v := out[s.raw.table][name]
+		v.merge(w)
+		out[s.raw.table][name] = v
+	})
+	for _, tr := range tiers {
+		out[tr.table] = tierSums(t, s, tr)
+	}
+	return out
+}
+
 // tierSums returns the sums (and the highest peak) of each interface's
-// rows in tier tr, unpacking a ring's rows.
+// rows in tier tr.
 func tierSums(t *testing.T, s *Storage, tr tier) map[string]RawSecond {
 	t.Helper()
 	out := map[string]RawSecond{}
-	if tr.ring == 0 {
-		rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), sum(rx_pkts), sum(tx_pkts), max(rx_peak), max(tx_peak) FROM ` + tr.table + ` x
-			JOIN interfaces i ON i.id = x.iface GROUP BY i.name`)
-		if err != nil {
+	rows, err := s.r.Query(`SELECT i.name, sum(rx), sum(tx), sum(rx_pkts), sum(tx_pkts), max(rx_peak), max(tx_peak) FROM ` + tr.table + ` x
+		JOIN interfaces i ON i.id = x.iface GROUP BY i.name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var v RawSecond
+		if err := rows.Scan(&name, &v.Rx, &v.Tx, &v.RxPkts, &v.TxPkts, &v.RxPeak, &v.TxPeak); err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			var v RawSecond
-			if err := rows.Scan(&name, &v.Rx, &v.Tx, &v.RxPkts, &v.TxPkts, &v.RxPeak, &v.TxPeak); err != nil {
-				t.Fatal(err)
-			}
-			out[name] = v
-		}
-		return out
-	}
-	eachRawSecond(t, s, func(name string, _ int64, w RawSecond) {
-		v := out[name]
-		v.merge(w)
 		out[name] = v
-	})
+	}
 	return out
 }
 

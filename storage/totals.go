@@ -4,25 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"sync"
+
+	"github.com/netpulse/netpulse/internal/traffic"
 )
 
 // Totals is everything recorded for one interface since its history began.
-type Totals struct {
-	RxBytes, TxBytes, RxPackets, TxPackets uint64
-	RxErrors, TxErrors, RxDrops, TxDrops   uint64
-}
-
-func (t *Totals) add(r Record) {
-	t.RxBytes += r.RxBytes
-	t.TxBytes += r.TxBytes
-	t.RxPackets += r.RxPackets
-	t.TxPackets += r.TxPackets
-	t.RxErrors += r.RxErrors
-	t.TxErrors += r.TxErrors
-	t.RxDrops += r.RxDrops
-	t.TxDrops += r.TxDrops
-}
+type Totals = traffic.Counts
 
 // allTime keeps each interface's sums over the whole rollup tier in memory,
 // so that the Prometheus counters cost a map copy per scrape instead of a
@@ -30,38 +17,27 @@ func (t *Totals) add(r Record) {
 // from then on every flush adds its records while it holds view.Lock, right
 // after its commit (like the day rollup, see days.go): a reader under
 // view.RLock sees a record either in both the database and the sums or in
-// neither. The tier is never pruned, so the sums only ever grow.
+// neither. The tier is never pruned, so the sums only ever grow. The day
+// rollup that holds it guards it with its lock.
 type allTime struct {
-	mu   sync.Mutex
 	sums map[string]Totals // nil until read
 }
 
 // add adds flushed records to the sums, once they have been read.
 func (a *allTime) add(batch []Record) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.sums == nil {
 		return
 	}
 	for _, r := range batch {
 		t := a.sums[r.Interface]
-		t.add(r)
+		t.Add(r.Counts)
 		a.sums[r.Interface] = t
 	}
 }
 
-// reset forgets the sums, for when the database file changes.
-func (a *allTime) reset() {
-	a.mu.Lock()
-	a.sums = nil
-	a.mu.Unlock()
-}
-
 // copy returns a copy of the sums, reading them from the database first if
-// needed. The caller holds view.RLock and conn.RLock.
+// needed. The caller holds view.RLock.
 func (a *allTime) copy(ctx context.Context, s *Storage) (map[string]Totals, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.sums == nil {
 		sums, err := readAllTime(ctx, s)
 		if err != nil {
@@ -129,18 +105,14 @@ func sumPerInterface(ctx context.Context, s *Storage, query string, set func(*To
 func (s *Storage) AllTimeTotals(ctx context.Context) (map[string]Totals, error) {
 	s.view.RLock()
 	defer s.view.RUnlock()
-	s.conn.RLock()
-	defer s.conn.RUnlock()
-	out, err := s.days.all.copy(ctx, s)
+	out, err := s.days.allTime(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range s.pending {
+	s.eachPending(func(r Record) {
 		t := out[r.Interface]
-		t.add(r)
+		t.Add(r.Counts)
 		out[r.Interface] = t
-	}
+	})
 	return out, nil
 }

@@ -14,7 +14,7 @@ func recordedTotals(recs []Record) map[string]Totals {
 	out := map[string]Totals{}
 	for _, r := range recs {
 		t := out[r.Interface]
-		t.add(r)
+		t.Add(r.Counts)
 		out[r.Interface] = t
 	}
 	return out

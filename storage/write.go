@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -9,31 +8,25 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/netpulse/netpulse/internal/traffic"
 )
 
-// Counters are an interface's cumulative kernel counters, as checkpointed.
+// Counters are an interface's cumulative kernel counters, as checkpointed,
+// with its index (see collector.Counters).
 type Counters struct {
-	Index                                  int
-	RxBytes, TxBytes, RxPackets, TxPackets uint64
-	RxErrors, TxErrors, RxDrops, TxDrops   uint64
+	Index int
+	traffic.Counts
 }
 
 // Record is the traffic of one interface in one poll.
 type Record struct {
 	Interface string
 	Time      time.Time // when the poll read the counters
-	RxBytes   uint64
-	TxBytes   uint64
-	RxPackets uint64
-	TxPackets uint64
-	RxPeak    uint64 // the poll's rate, bytes per second
-	TxPeak    uint64
-	RxErrors  uint64
-	TxErrors  uint64
-	RxDrops   uint64
-	TxDrops   uint64
+	traffic.Counts
+	RxPeak uint64 // the poll's rate, bytes per second
+	TxPeak uint64
 	// Counters and BootID are the reading the record ends at; the last
 	// flushed one per interface becomes its checkpoint.
 	Counters Counters
@@ -44,7 +37,7 @@ type Record struct {
 	Baseline bool
 	// SkipRaw leaves the record out of the 1-second ring: a container
 	// recorded without being monitored is charted from minutes up, and
-	// costs no ring of its own (about 1.4 MB per interface).
+	// costs no ring of its own (PERFORMANCE.md, "Containers").
 	SkipRaw bool
 }
 
@@ -64,6 +57,16 @@ func (s *Storage) Add(recs ...Record) {
 	s.mu.Unlock()
 }
 
+// eachPending calls fn with each record waiting for a flush, in order,
+// under mu: fn must not do I/O.
+func (s *Storage) eachPending(fn func(Record)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.pending {
+		fn(r)
+	}
+}
+
 // Pending returns how many records wait for a flush.
 func (s *Storage) Pending() int {
 	s.mu.Lock()
@@ -73,35 +76,34 @@ func (s *Storage) Pending() int {
 
 // Flush writes the pending records and their checkpoints in one
 // transaction, adding them into every tier. On error nothing is written and
-// the records stay pending for the next try.
+// the records stay pending for the next try. Flushes run one at a time:
+// two at once would both write the records pending when they began.
 //
 // A flush is not cancelled once begun: it takes milliseconds, and the last
 // one runs as the daemon stops. Its statements run without a cancellable
 // context because the SQLite driver starts a goroutine to watch the context
-// of every statement; those goroutines and the thread wake-ups they caused
-// were most of a flush's CPU time in the daemon (PERFORMANCE.md).
-func (s *Storage) Flush(ctx context.Context) (err error) {
+// of every statement, and those goroutines and the thread wake-ups they
+// cause are costly (PERFORMANCE.md, "Statements without a cancellable
+// context").
+func (s *Storage) Flush(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
-	// Two flushes at once would both write the records pending when they
-	// began.
-	s.flushing.Lock()
-	defer s.flushing.Unlock()
-	restored := false
-	if !s.fileIntact() {
-		if err := s.restore(ctx); err != nil {
-			return err
-		}
-		restored = true
+	s.write.Lock()
+	defer s.write.Unlock()
+	if s.fileIntact() {
+		return s.flush(ctx)
 	}
-	s.conn.RLock()
-	defer s.conn.RUnlock()
-	if restored {
-		defer func() {
-			if err == nil {
-				err = ErrRestored
-			}
-		}()
+	if err := s.restore(ctx); err != nil {
+		return err
 	}
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
+	return ErrRestored
+}
+
+// flush writes the pending records in one transaction and makes them
+// visible. The caller holds write.
+func (s *Storage) flush(ctx context.Context) error {
 	s.mu.Lock()
 	batch := s.pending[:len(s.pending):len(s.pending)]
 	s.mu.Unlock()
@@ -118,8 +120,11 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := s.raw.write(ctx, tx, &s.stmts, traffic, ids); err != nil {
+		return err
+	}
 	for _, t := range tiers {
-		if err := s.writeTier(ctx, tx, t, traffic, ids); err != nil {
+		if err := t.write(ctx, tx, &s.stmts, traffic, ids); err != nil {
 			return err
 		}
 	}
@@ -134,11 +139,11 @@ func (s *Storage) Flush(ctx context.Context) (err error) {
 	s.days.add(traffic)
 	s.sums.drop()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.pending = dropFlushed(s.pending, len(batch))
 	for name, id := range ids {
 		s.ifaceID[name] = id
 	}
-	s.mu.Unlock()
 	return nil
 }
 
@@ -169,10 +174,9 @@ func dropFlushed(pending []Record, n int) []Record {
 var ErrRestored = errors.New("storage: the database file was deleted while Net-Pulse was running; it was written back from the open database and nothing was lost")
 
 // fileIntact reports whether the database file is still the one opened:
-// SQLite would go on writing into a deleted or replaced file.
+// SQLite would go on writing into a deleted or replaced file. The caller
+// holds write.
 func (s *Storage) fileIntact() bool {
-	s.conn.RLock()
-	defer s.conn.RUnlock()
 	st, err := os.Stat(s.path)
 	return err == nil && os.SameFile(st, s.fileID)
 }
@@ -207,182 +211,6 @@ func (s *Storage) interfaceIDs(ctx context.Context, tx *sql.Tx, batch []Record) 
 	return ids, nil
 }
 
-type bucketKey struct {
-	t     int64
-	iface string
-}
-
-// writeTier adds the batch into one tier: summed in memory first, so a
-// minute of 1-second polls costs one row per interface in the coarse
-// tiers, not sixty. Rows go in as multi-row upserts of upsertChunks rows:
-// a statement per row spent more in database/sql and binding than SQLite
-// spent writing.
-func (s *Storage) writeTier(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
-	if t.ring > 0 {
-		return s.writeRing(ctx, tx, t, batch, ids)
-	}
-	sums := map[bucketKey]*RawSecond{}
-	var order []bucketKey
-	for _, r := range batch {
-		k := bucketKey{t.bucketStart(r.Time.Unix()), r.Interface}
-		b, ok := sums[k]
-		if !ok {
-			b = &RawSecond{}
-			sums[k] = b
-			order = append(order, k)
-		}
-		b.merge(sumOf(r))
-	}
-	args := make([]any, 0, min(len(order), upsertChunks[0])*t.columns())
-	for len(order) > 0 {
-		n := upsertChunks[len(upsertChunks)-1]
-		for _, c := range upsertChunks {
-			if c <= len(order) {
-				n = c
-				break
-			}
-		}
-		args = args[:0]
-		for _, k := range order[:n] {
-			b := sums[k]
-			args = append(args, k.t, ids[k.iface], int64(b.Rx), int64(b.Tx),
-				int64(b.RxPkts), int64(b.TxPkts), int64(b.RxPeak), int64(b.TxPeak))
-		}
-		st, err := s.stmts.stmt(ctx, tx, stmtKey{t.table, n})
-		if err == nil {
-			_, err = st.ExecContext(ctx, args...)
-		}
-		if err != nil {
-			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
-		}
-		for _, k := range order[:n] {
-			if f := sums[k].Faults; f != (Faults{}) {
-				if err := s.writeFaults(ctx, tx, t, k.t, ids[k.iface], f); err != nil {
-					return err
-				}
-			}
-		}
-		order = order[n:]
-	}
-	return nil
-}
-
-// writeFaults adds a bucket's errors and drops into the tier's faults
-// table. They have a table of their own, written only for the rare bucket
-// that has any, so the tier's rows stay as small as before.
-func (s *Storage) writeFaults(ctx context.Context, tx *sql.Tx, t tier, bucket, iface int64, f Faults) error {
-	st, err := s.stmts.stmt(ctx, tx, stmtKey{t.faults(), 1})
-	if err == nil {
-		_, err = st.ExecContext(ctx, bucket, iface, int64(f.RxErrs), int64(f.TxErrs), int64(f.RxDrops), int64(f.TxDrops))
-	}
-	if err != nil {
-		return fmt.Errorf("storage: flush %s: %w", t.faults(), describe(err))
-	}
-	return nil
-}
-
-// upsertFaultsSQL adds one bucket's errors and drops into tier t.
-func upsertFaultsSQL(t tier) string {
-	return "INSERT INTO " + t.faults() + ` (t, iface, rx_errs, tx_errs, rx_drops, tx_drops) VALUES (?, ?, ?, ?, ?, ?)
-	ON CONFLICT (t, iface) DO UPDATE SET
-		rx_errs = rx_errs + excluded.rx_errs, tx_errs = tx_errs + excluded.tx_errs,
-		rx_drops = rx_drops + excluded.rx_drops, tx_drops = tx_drops + excluded.tx_drops`
-}
-
-// upsertChunks are the row counts of the multi-row upserts, largest first.
-var upsertChunks = [...]int{64, 8, 1}
-
-const tierColumns = "(t, iface, rx, tx, rx_pkts, tx_pkts, rx_peak, tx_peak)"
-
-// columns is how many values a row of the tier takes.
-func (t tier) columns() int { return strings.Count(tierColumns, ",") + 1 }
-
-// upsertSQL is the statement that adds rows buckets' sums into tier t: a
-// bucket's sums add into its row.
-func upsertSQL(t tier, rows int) string {
-	row := "(?" + strings.Repeat(", ?", t.columns()-1) + ")"
-	values := row + strings.Repeat(", "+row, rows-1)
-	return "INSERT INTO " + t.table + " " + tierColumns + " VALUES " + values + `
-	ON CONFLICT (t, iface) DO UPDATE SET
-		rx = rx + excluded.rx, tx = tx + excluded.tx,
-		rx_pkts = rx_pkts + excluded.rx_pkts, tx_pkts = tx_pkts + excluded.tx_pkts,
-		rx_peak = max(rx_peak, excluded.rx_peak), tx_peak = max(tx_peak, excluded.tx_peak)`
-}
-
-// writeRing adds the batch into a ring tier's packed rows (see packed.go).
-// Each row is read back first, since a flush usually ends inside a minute
-// the next one continues, and written whole. A row holding an older minute
-// is replaced; a minute older than its slot's row (written late, after a
-// clock step) is too old for the ring and left out, as retention would
-// have deleted it.
-func (s *Storage) writeRing(ctx context.Context, tx *sql.Tx, t tier, batch []Record, ids map[string]int64) error {
-	rows := map[bucketKey]*RawRow{}
-	var order []bucketKey
-	for _, r := range batch {
-		if r.SkipRaw {
-			continue
-		}
-		sec := r.Time.Unix()
-		k := bucketKey{t.rowStart(sec), r.Interface}
-		row, ok := rows[k]
-		if !ok {
-			row = &RawRow{}
-			rows[k] = row
-			order = append(order, k)
-		}
-		row.add(sec-k.t, r)
-	}
-	// Oldest first: of two minutes that share a slot, the newer stays.
-	slices.SortStableFunc(order, func(a, b bucketKey) int { return cmp.Compare(a.t, b.t) })
-	read, err := s.stmts.stmt(ctx, tx, readRingKey(t))
-	if err != nil {
-		return fmt.Errorf("storage: flush %s: %w", t.table, err)
-	}
-	write, err := s.stmts.stmt(ctx, tx, stmtKey{t.table, 1})
-	if err != nil {
-		return fmt.Errorf("storage: flush %s: %w", t.table, err)
-	}
-	var stored RawRow
-	var buf []byte
-	for _, k := range order {
-		row, iface := rows[k], ids[k.iface]
-		id := t.rowID(iface, t.slot(k.t))
-		var storedT int64
-		var packed []byte
-		err := read.QueryRowContext(ctx, id).Scan(&storedT, &packed)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
-		case storedT > k.t:
-			continue
-		case storedT == k.t:
-			// A row that cannot be read back is replaced by what this
-			// flush knows, rather than stopping every flush after it.
-			if stored.Unpack(packed) == nil {
-				row.merge(&stored)
-			}
-		}
-		buf = row.Pack(buf[:0])
-		if _, err := write.ExecContext(ctx, id, iface, k.t, buf); err != nil {
-			return fmt.Errorf("storage: flush %s: %w", t.table, describe(err))
-		}
-	}
-	return nil
-}
-
-// readRingKey names the statement reading one row of a ring tier.
-func readRingKey(t tier) stmtKey { return stmtKey{t.table, 0} }
-
-// ringStatements read and write one packed row of ring tier t.
-func ringStatements(t tier) map[stmtKey]string {
-	return map[stmtKey]string{
-		readRingKey(t): "SELECT t, secs FROM " + t.table + " WHERE id = ?",
-		{t.table, 1}: "INSERT INTO " + t.table + " (id, iface, t, secs) VALUES (?, ?, ?, ?)" +
-			" ON CONFLICT (id) DO UPDATE SET t = excluded.t, secs = excluded.secs",
-	}
-}
-
 // writeCheckpoints stores, per interface, the counters of its last record in
 // the batch: exactly the reading the recorded traffic ends at.
 func (s *Storage) writeCheckpoints(ctx context.Context, tx *sql.Tx, batch []Record) error {
@@ -413,17 +241,11 @@ const upsertCheckpoint = `
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // flushStatements are the statements a flush runs.
-func flushStatements() map[stmtKey]string {
-	qs := map[stmtKey]string{{"checkpoints", 1}: upsertCheckpoint}
+func (s *Storage) flushStatements() map[stmtKey]string {
+	qs := s.raw.statements()
+	qs[stmtKey{"checkpoints", 1}] = upsertCheckpoint
 	for _, t := range tiers {
-		if t.ring > 0 {
-			maps.Copy(qs, ringStatements(t))
-			continue
-		}
-		for _, n := range upsertChunks {
-			qs[stmtKey{t.table, n}] = upsertSQL(t, n)
-		}
-		qs[stmtKey{t.faults(), 1}] = upsertFaultsSQL(t)
+		maps.Copy(qs, t.statements())
 	}
 	return qs
 }
@@ -446,10 +268,8 @@ func foldOldest(recs []Record, n int) []Record {
 			continue
 		}
 		f := &out[i]
-		v := sumOf(*f)
-		v.merge(sumOf(r))
-		f.RxBytes, f.TxBytes, f.RxPackets, f.TxPackets, f.RxPeak, f.TxPeak = v.Rx, v.Tx, v.RxPkts, v.TxPkts, v.RxPeak, v.TxPeak
-		f.RxErrors, f.TxErrors, f.RxDrops, f.TxDrops = v.RxErrs, v.TxErrs, v.RxDrops, v.TxDrops
+		f.Counts.Add(r.Counts)
+		f.RxPeak, f.TxPeak = max(f.RxPeak, r.RxPeak), max(f.TxPeak, r.TxPeak)
 		f.Time, f.Counters, f.BootID = r.Time, r.Counters, r.BootID
 		f.Baseline = f.Baseline && r.Baseline // traffic folded in makes it a record
 	}
