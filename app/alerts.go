@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/netpulse/netpulse/internal/notify"
@@ -48,11 +47,6 @@ type alerter struct {
 	subsMu sync.Mutex
 	subs   map[chan Alert]struct{}
 
-	// plans are read again only after plansChanged: looking at them every
-	// alertInterval then costs no query unless a plan has a cap.
-	plansStale atomic.Bool
-	plans      []storage.Plan
-
 	raised        map[string]bool // alert keys known to be recorded
 	degraded      bool
 	degradedSent  bool
@@ -69,7 +63,6 @@ func newAlerter(s *Service) *alerter {
 		wakeC:  make(chan struct{}, 1), sendC: make(chan struct{}, 1),
 		subs: map[chan Alert]struct{}{}, raised: map[string]bool{},
 		lastRate: map[string]time.Time{}, gone: map[string]bool{}, lastGone: map[string]time.Time{}}
-	a.plansStale.Store(true)
 	return a
 }
 
@@ -136,11 +129,8 @@ func (a *alerter) deliverLoop(ctx context.Context) {
 
 func (a *alerter) wake() { poke(a.wakeC) }
 
-// plansChanged has the evaluator read the plans again, now.
-func (a *alerter) plansChanged() {
-	a.plansStale.Store(true)
-	a.wake()
-}
+// plansChanged has the evaluator look at the plans now.
+func (a *alerter) plansChanged() { a.wake() }
 
 func (a *alerter) kickSend() { poke(a.sendC) }
 func poke(c chan struct{}) {
@@ -194,16 +184,12 @@ func (a *alerter) evaluate(ctx context.Context, now time.Time) {
 // checkPlans raises each reached threshold of each plan with a cap, once
 // per cycle and cap: a changed cap arms the thresholds again.
 func (a *alerter) checkPlans(ctx context.Context, now time.Time) {
-	if a.plansStale.Swap(false) {
-		plans, err := a.svc.store.Plans(ctx)
-		if err != nil {
-			a.plansStale.Store(true)
-			a.log.Warn("alerts: cannot read the plans", "err", err)
-			return
-		}
-		a.plans = plans
+	plans, err := a.svc.store.Plans(ctx) // kept in memory by storage
+	if err != nil {
+		a.log.Warn("alerts: cannot read the plans", "err", err)
+		return
 	}
-	for _, sp := range a.plans {
+	for _, sp := range plans {
 		if sp.CapBytes <= 0 || len(sp.Thresholds) == 0 {
 			continue
 		}

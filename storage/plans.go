@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 )
 
 // planSchema is migration 5. Plans and notifiers keep their lists as JSON
@@ -99,7 +101,60 @@ const planColumns = "id, name, interfaces, direction, cap_bytes, period, reset_d
 
 // Plans returns every plan, oldest first.
 func (s *Storage) Plans(ctx context.Context) ([]Plan, error) {
-	return s.queryPlans(ctx, "SELECT "+planColumns+" FROM plans ORDER BY id")
+	ps, gen, ok := s.plans.get()
+	if ok {
+		return ps, nil
+	}
+	ps, err := s.queryPlans(ctx, "SELECT "+planColumns+" FROM plans ORDER BY id")
+	if err == nil {
+		s.plans.put(ps, gen)
+	}
+	return ps, err
+}
+
+// planList keeps the plans in memory: every /metrics scrape and every
+// round of alerts reads them all, and they change only through SavePlan
+// and DeletePlan, which drop the list. A list read while one of those ran
+// is not kept (gen tells).
+type planList struct {
+	mu    sync.Mutex
+	gen   uint64
+	plans []Plan // nil until read
+}
+
+func (l *planList) get() ([]Plan, uint64, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.plans == nil {
+		return nil, l.gen, false
+	}
+	return clonePlans(l.plans), l.gen, true
+}
+
+func (l *planList) put(ps []Plan, gen uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if gen == l.gen {
+		l.plans = clonePlans(ps)
+	}
+}
+
+func (l *planList) drop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.gen++
+	l.plans = nil
+}
+
+// clonePlans copies ps deeply, so no caller can change the kept list.
+func clonePlans(ps []Plan) []Plan {
+	out := make([]Plan, len(ps))
+	for i, p := range ps {
+		p.Interfaces = slices.Clone(p.Interfaces)
+		p.Thresholds = slices.Clone(p.Thresholds)
+		out[i] = p
+	}
+	return out
 }
 
 // Plan returns the plan with the id, if there is one.
@@ -143,6 +198,7 @@ func (s *Storage) SavePlan(ctx context.Context, p Plan) (int64, error) {
 	ifaces, _ := json.Marshal(p.Interfaces)
 	thresholds, _ := json.Marshal(p.Thresholds)
 	args := []any{p.Name, string(ifaces), p.Direction, p.CapBytes, p.Period, p.ResetDay, p.ResetHour, p.TZ, string(thresholds)}
+	defer s.plans.drop()
 	s.write.Lock()
 	defer s.write.Unlock()
 	if p.ID == 0 {
@@ -166,6 +222,7 @@ func (s *Storage) SavePlan(ctx context.Context, p Plan) (int64, error) {
 
 // DeletePlan deletes a plan and reports whether there was one.
 func (s *Storage) DeletePlan(ctx context.Context, id int64) (bool, error) {
+	defer s.plans.drop()
 	return s.deleteRow(ctx, "plans", id)
 }
 

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -83,5 +84,65 @@ func TestPlansSaveAndReplace(t *testing.T) {
 	p.ID = 0
 	if id2, _ := s.SavePlan(ctx, p); id2 == id {
 		t.Errorf("id %d given again", id)
+	}
+}
+
+// TestPlansListFollowsChanges: the plans kept in memory follow every save
+// and delete, and what a caller does to the list it got changes nothing.
+func TestPlansListFollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	names := func() []string {
+		t.Helper()
+		ps, err := s.Plans(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Name+":"+p.Interfaces[0])
+		}
+		return out
+	}
+	p := Plan{Name: "Home", Interfaces: []string{"eth0"}, Direction: "both", Period: "day", TZ: "UTC", Thresholds: []int{}}
+	if got := names(); len(got) != 0 {
+		t.Fatalf("no plans yet: %v", got)
+	}
+	id, err := s.SavePlan(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		change func()
+		want   string
+	}{
+		{"created", func() {}, "[Home:eth0]"},
+		{"renamed", func() { p.ID, p.Name = id, "Office"; s.SavePlan(ctx, p) }, "[Office:eth0]"},
+		{"the caller's copy changed", func() {
+			ps, _ := s.Plans(ctx)
+			ps[0].Name, ps[0].Interfaces[0] = "changed", "changed"
+		}, "[Office:eth0]"},
+		{"another added", func() { q := p; q.ID, q.Name = 0, "Phone"; s.SavePlan(ctx, q) }, "[Office:eth0 Phone:eth0]"},
+		{"deleted", func() { s.DeletePlan(ctx, id) }, "[Phone:eth0]"},
+	}
+	for _, st := range steps {
+		st.change()
+		if got := fmt.Sprint(names()); got != st.want {
+			t.Fatalf("%s: plans %s; want %s", st.name, got, st.want)
+		}
+	}
+	// A reopened database reads the same from the file.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	s = s2
+	if got := fmt.Sprint(names()); got != "[Phone:eth0]" {
+		t.Fatalf("reopened: %s", got)
 	}
 }

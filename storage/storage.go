@@ -36,7 +36,7 @@ const busyTimeoutMS = 5000
 // (its commit, its records leaving pending and entering the cached sums)
 // and to replace the connections (restore, Close), so a reader sees every
 // record exactly once. The order is write, view, the caches' own locks
-// (days.go, sum.go), mu.
+// (days.go, sum.go, plans.go), mu.
 type Storage struct {
 	path string
 
@@ -46,10 +46,11 @@ type Storage struct {
 	raw    ring      // the raw tier, see ring.go
 	fileID os.FileInfo
 
-	view sync.RWMutex // the readers and what a flush makes visible
-	r    *sql.DB
-	days dayRollup // cached sums, see days.go and totals.go
-	sums sumCache  // the stored part of recent sums, see sum.go
+	view  sync.RWMutex // the readers and what a flush makes visible
+	r     *sql.DB
+	days  dayRollup // cached sums, see days.go and totals.go
+	sums  sumCache  // the stored part of recent sums, see sum.go
+	plans planList  // the plans table, see plans.go
 
 	mu      sync.Mutex
 	pending []Record
