@@ -19,7 +19,7 @@
 
 GO            ?= go
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-WAILS_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/wailsapp/wails/v2 2>/dev/null)
+WAILS_VERSION := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list -m -f '{{.Version}}' github.com/wailsapp/wails/v2 2>/dev/null)
 WAILS         := bin/wails-$(WAILS_VERSION)/wails
 DESKTOP_BIN   ?= bin/netpulse-desktop
 DESKTOP_WIN   := $(DESKTOP_BIN)-window

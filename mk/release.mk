@@ -32,7 +32,7 @@ ACTIONLINT_VERSION := v1.7.12
 # archives, and the Linux ones that ship as packages.
 ARCHIVE_TARGETS := linux-amd64 linux-arm64 linux-armv7 darwin-arm64 darwin-amd64 windows-amd64
 PACKAGE_ARCHS   := amd64 arm64 armv7
-HOST_ARCH       := $(shell $(GO) env GOARCH)
+HOST_ARCH       := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOARCH)
 # Installer versions are numbers only: 1.2.3 from v1.2.3-4-gabc, else 0.0.0.
 NSIS_VERSION    := $(or $(shell echo '$(RELEASE_VERSION)' | sed -n 's/^v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p'),0.0.0)
 INSTALLER       := build/bin/netpulse-desktop-$(WINDOWS_ARCH)-setup.exe

@@ -34,7 +34,7 @@ FUZZ_TARGETS := \
 GOVULNCHECK_VERSION := v1.9.0
 VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
 VULNDB              := bin/vulndb/$(VULNDB_VERSION)
-GOVULNCHECK          = bin/tools/$(shell $(GO) env GOVERSION)/govulncheck
+GOVULNCHECK          = bin/tools/$(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOVERSION)/govulncheck
 
 .PHONY: reliability-test soak reliability-faults fuzz load-test vulncheck
 
