@@ -1,3 +1,10 @@
+// The runtime's monitor thread would otherwise read the cgroup CPU limit
+// every second it is awake, to follow changes of GOMAXPROCS; a daemon that
+// uses a fraction of one core gains nothing from that, and those reads were
+// a third of the monitor thread's time (PERFORMANCE.md).
+//
+//go:debug updatemaxprocs=0
+
 // Command netpulse monitors per-interface network traffic: a tray icon and
 // window on the desktop, or a dashboard and JSON API over HTTP (--headless).
 // This file only wires the parts together.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/netpulse/netpulse/internal/notify"
@@ -17,8 +18,12 @@ import (
 // Timing of alerts and their delivery.
 const (
 	// alertInterval is how often plans, rates, interfaces and health are
-	// looked at: a few queries, nothing per poll.
+	// looked at: a few queries, nothing per poll. The round rides on a
+	// poll's wake-up (onPoll); alertBackstop is how often the evaluator's
+	// own timer checks that polls still bring it, so that polls stuck
+	// still raise health.degraded.
 	alertInterval       = 10 * time.Second
+	alertBackstop       = time.Minute
 	deliveryTimeout     = 10 * time.Second
 	maxDeliveryAttempts = 10
 	firstRetry          = 5 * time.Second
@@ -30,22 +35,27 @@ const (
 	maxRaisedKeys     = 10000
 )
 
-// alerter raises alerts and delivers them. One goroutine evaluates every
-// alertInterval, one delivers when an alert is raised or a retry is due;
-// the state below the subscribers belongs to the evaluator.
+// alerter raises alerts and delivers them. The poll job evaluates every
+// alertInterval (onPoll), the evaluator goroutine when kicked or when polls
+// stop; one goroutine delivers when an alert is raised or a retry is due.
+// The state below the subscribers belongs to whoever holds evalMu.
 type alerter struct {
-	svc    *Service
-	log    *slog.Logger
-	every  time.Duration
-	client *http.Client
-	wakeC  chan struct{}   // evaluate now
-	sendC  chan struct{}   // deliver now
-	ctx    context.Context // ends at stop
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	svc      *Service
+	log      *slog.Logger
+	every    time.Duration
+	backstop time.Duration // see alertBackstop
+	client   *http.Client
+	wakeC    chan struct{}   // evaluate now
+	sendC    chan struct{}   // deliver now
+	ctx      context.Context // ends at stop
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
 
 	subsMu sync.Mutex
 	subs   map[chan Alert]struct{}
+
+	evalMu   sync.Mutex
+	lastEval atomic.Int64 // unix nanoseconds of the last evaluation
 
 	raised        map[string]bool // alert keys known to be recorded
 	degraded      bool
@@ -58,7 +68,7 @@ type alerter struct {
 }
 
 func newAlerter(s *Service) *alerter {
-	a := &alerter{svc: s, log: s.log, every: alertInterval,
+	a := &alerter{svc: s, log: s.log, every: alertInterval, backstop: alertBackstop,
 		client: &http.Client{Timeout: deliveryTimeout},
 		wakeC:  make(chan struct{}, 1), sendC: make(chan struct{}, 1),
 		subs: map[chan Alert]struct{}{}, raised: map[string]bool{},
@@ -73,7 +83,7 @@ func (a *alerter) start() {
 	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
-		a.loop(ctx, a.wakeC, a.evaluate)
+		a.loop(ctx, a.wakeC, a.backstop)
 	}()
 	go func() {
 		defer a.wg.Done()
@@ -91,19 +101,37 @@ func (a *alerter) stop() {
 	}
 }
 
-// loop runs fn now, then every a.every or when kicked, until ctx ends.
-func (a *alerter) loop(ctx context.Context, kick <-chan struct{}, fn func(context.Context, time.Time)) {
-	t := time.NewTicker(a.every)
+// loop evaluates now, then when kicked, and when backstop passes without
+// an evaluation by the poll job (polls stuck), until ctx ends. A timer
+// every alertInterval of its own would wake a thread for nothing: the
+// poll wakes one every second anyway.
+func (a *alerter) loop(ctx context.Context, kick <-chan struct{}, backstop time.Duration) {
+	t := time.NewTicker(backstop)
 	defer t.Stop()
 	for {
-		fn(ctx, time.Now())
+		if now := time.Now(); now.Sub(time.Unix(0, a.lastEval.Load())) >= a.every {
+			a.evalMu.Lock()
+			a.evaluateLocked(ctx, now)
+			a.evalMu.Unlock()
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-kick:
+			a.lastEval.Store(0) // kicked: now, whenever the last round was
 		}
 	}
+}
+
+// onPoll is the alertInterval round, run by the poll job on its own
+// wake-up. A round the evaluator goroutine is running already is enough.
+func (a *alerter) onPoll(context.Context) {
+	if a.ctx == nil || a.ctx.Err() != nil || !a.evalMu.TryLock() {
+		return
+	}
+	defer a.evalMu.Unlock()
+	a.evaluateLocked(a.ctx, time.Now())
 }
 
 // deliverLoop delivers what is due now, then sleeps until the next
@@ -173,8 +201,10 @@ func (a *alerter) publish(al Alert) {
 	}
 }
 
-// evaluate looks at everything that can raise an alert.
-func (a *alerter) evaluate(ctx context.Context, now time.Time) {
+// evaluateLocked looks at everything that can raise an alert. a.evalMu is
+// held.
+func (a *alerter) evaluateLocked(ctx context.Context, now time.Time) {
+	a.lastEval.Store(now.UnixNano())
 	a.checkPlans(ctx, now)
 	a.checkHealth(ctx, now)
 	a.checkInterfaces(ctx, now)

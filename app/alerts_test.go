@@ -219,3 +219,30 @@ func TestOtherAlerts(t *testing.T) {
 		t.Errorf("health body %v", b)
 	}
 }
+
+// TestAlertsWhenPollsStop: the rounds ride on the poll's wake-up, so with
+// the polls stopped the evaluator's own timer must still raise
+// health.degraded, without being kicked.
+func TestAlertsWhenPollsStop(t *testing.T) {
+	hook := newSink(t)
+	svc := newService(t, t.TempDir(), Config{})
+	addNotifier(t, svc, "hook", hook.srv.URL, "health")
+	if err := svc.sched.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	svc.alerts.stop()
+	// Rounds every 300 ms, the timer looking every 200 ms: a round by the
+	// timer comes only when none came for a round's time.
+	svc.alerts.every, svc.alerts.backstop = 300*time.Millisecond, 200*time.Millisecond
+	svc.alerts.start()
+	svc.mu.Lock()
+	svc.flushErr = errors.New("the disk is full")
+	svc.mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(hook.events()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := hook.events(); !slices.Equal(got, []string{"health.degraded"}) {
+		t.Fatalf("with polls stopped, the sink received %v, want one health.degraded", got)
+	}
+}

@@ -113,7 +113,8 @@ func (s *Service) start(ctx context.Context) error {
 		{"poll", s.cfg.Interval, collector.MidSlot, s.stats.timedPoll(s.poller)},
 		{"flush", s.cfg.FlushInterval, collector.AfterInterval, s.stats.timedFlush(s.flush)},
 		{"retention", time.Hour, collector.Now, s.prune},
-		{"containers", containerScanInterval, collector.AfterInterval, s.scanContainers},
+		{"containers", containerScanInterval, collector.AfterPoll, s.scanContainers},
+		{"alerts", alertInterval, collector.AfterPoll, s.alerts.onPoll},
 	}
 	// The first reading is taken now, as the baseline; the schedule then
 	// polls mid-slot.
@@ -123,10 +124,10 @@ func (s *Service) start(ctx context.Context) error {
 			return err
 		}
 	}
+	s.alerts.start() // before the schedule, whose poll job runs its rounds
 	if err := s.sched.Start(); err != nil {
 		return err
 	}
-	s.alerts.start()
 	s.log.Info("monitoring", "interfaces", monitored, "interval", s.cfg.Interval.String(), "database", s.store.Path())
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 type Schedule struct {
 	s      gocron.Scheduler
 	slots  []slotJob
+	riders []slotJob // AfterPoll jobs, run by the first MidSlot job
 	cancel context.CancelFunc
 	done   sync.WaitGroup
 }
@@ -51,6 +52,15 @@ const (
 	// size; polls at slot edges would jitter across them, leaving one
 	// bucket empty and the next one double.
 	MidSlot
+	// AfterPoll runs the job on the MidSlot job's own wake-up, right after
+	// it, once interval has passed since its last run (the first run one
+	// interval after Start). On a machine where waking a thread costs more
+	// than the work (PERFORMANCE.md), a job that need not run at an exact
+	// moment is cheapest where a thread is awake anyway. It runs no
+	// faster than the MidSlot job, and not at all while that job is stuck:
+	// keep anything that must notice a stuck poll on a timer of its own.
+	// Without a MidSlot job it runs on gocron, first one interval from now.
+	AfterPoll
 )
 
 // Every adds a job that runs fn every interval, starting as when says.
@@ -61,8 +71,12 @@ const (
 // (PERFORMANCE.md); see slotWaiter for the timer. It follows the wall
 // clock's mid-slots, and a clock step never stalls it.
 func (s *Schedule) Every(name string, interval time.Duration, when When, fn func(ctx context.Context)) error {
-	if when == MidSlot {
+	switch when {
+	case MidSlot:
 		s.slots = append(s.slots, slotJob{name, interval, fn})
+		return nil
+	case AfterPoll:
+		s.riders = append(s.riders, slotJob{name, interval, fn})
 		return nil
 	}
 	opts := []gocron.JobOption{
@@ -97,13 +111,24 @@ func nextMidSlot(now time.Time, interval time.Duration) time.Time {
 	return midSlot(now.Add(interval/4), interval)
 }
 
-// runMidSlot runs fn mid-slot until ctx ends. Runs are sequential, so a run
-// slower than the interval skips the slots it overran.
-func runMidSlot(ctx context.Context, w *slotWaiter, j slotJob) {
+// runMidSlot runs fn mid-slot until ctx ends, each rider after it when
+// due. Runs are sequential, so a run slower than the interval skips the
+// slots it overran.
+func runMidSlot(ctx context.Context, w *slotWaiter, j slotJob, riders []slotJob) {
 	stop := context.AfterFunc(ctx, w.close)
 	defer stop()
+	last := make([]time.Time, len(riders))
+	for i := range last {
+		last[i] = time.Now()
+	}
 	for w.wait() && ctx.Err() == nil {
 		j.fn(ctx)
+		for i, r := range riders {
+			if now := time.Now(); now.Sub(last[i]) >= r.interval-j.interval/2 && ctx.Err() == nil {
+				last[i] = now
+				r.fn(ctx)
+			}
+		}
 	}
 }
 
@@ -111,14 +136,28 @@ func runMidSlot(ctx context.Context, w *slotWaiter, j slotJob) {
 func (s *Schedule) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	for _, j := range s.slots {
+	riders := s.riders
+	if len(s.slots) == 0 {
+		for _, r := range riders {
+			if err := s.Every(r.name, r.interval, AfterInterval, r.fn); err != nil {
+				cancel()
+				return err
+			}
+		}
+		riders = nil
+	}
+	for i, j := range s.slots {
 		w, err := newSlotWaiter(j.interval)
 		if err != nil {
 			cancel()
 			s.done.Wait()
 			return fmt.Errorf("start %s: %w", j.name, err)
 		}
-		s.done.Go(func() { runMidSlot(ctx, w, j) })
+		rs := riders
+		if i > 0 {
+			rs = nil
+		}
+		s.done.Go(func() { runMidSlot(ctx, w, j, rs) })
 	}
 	s.s.Start()
 	return nil

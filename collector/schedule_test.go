@@ -106,3 +106,73 @@ func TestScheduleRunsMidSlot(t *testing.T) {
 		t.Errorf("in 1s: %d polls (want about 10), %d flushes (want about 4)", len(slots), len(flushes))
 	}
 }
+
+// TestAfterPollRidesOnThePoll: an AfterPoll job runs on the poll job's
+// goroutine right after a poll, about once per its interval, never before
+// one interval has passed; without a poll job it runs on its own timer.
+func TestAfterPollRidesOnThePoll(t *testing.T) {
+	t.Run("with a poll job", func(t *testing.T) {
+		s, err := NewSchedule()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var events []string // appended by one goroutine only, read after Stop
+		var start time.Time
+		var first time.Duration
+		if err := s.Every("poll", 100*time.Millisecond, MidSlot, func(context.Context) { events = append(events, "poll") }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Every("rider", 300*time.Millisecond, AfterPoll, func(context.Context) {
+			if first == 0 {
+				first = time.Since(start)
+			}
+			events = append(events, "rider")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		start = time.Now()
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1300 * time.Millisecond)
+		if err := s.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		riders := 0
+		for i, e := range events {
+			if e != "rider" {
+				continue
+			}
+			riders++
+			if i == 0 || events[i-1] != "poll" {
+				t.Errorf("a rider run not right after a poll: %v", events)
+			}
+		}
+		if riders < 2 || riders > 5 {
+			t.Errorf("%d rider runs in 1.3 s at a 300 ms interval (want about 4): %v", riders, events)
+		}
+		if first < 250*time.Millisecond {
+			t.Errorf("first rider run %v after Start, before its interval", first)
+		}
+	})
+	t.Run("without a poll job", func(t *testing.T) {
+		s, err := NewSchedule()
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs := make(chan struct{}, 100)
+		if err := s.Every("rider", 200*time.Millisecond, AfterPoll, func(context.Context) { runs <- struct{}{} }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		if err := s.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(runs); n < 3 {
+			t.Errorf("%d runs in 1 s at a 200 ms interval without a poll job (want about 5)", n)
+		}
+	})
+}
