@@ -1,10 +1,3 @@
-// The runtime's monitor thread would otherwise read the cgroup CPU limit
-// every second it is awake, to follow changes of GOMAXPROCS; a daemon that
-// uses a fraction of one core gains nothing from that, and those reads were
-// a third of the monitor thread's time (PERFORMANCE.md).
-//
-//go:debug updatemaxprocs=0
-
 // Command netpulse monitors per-interface network traffic: a tray icon and
 // window on the desktop, or a dashboard and JSON API over HTTP (--headless).
 // This file only wires the parts together.
@@ -21,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 	_ "time/tzdata" // IANA zones for ?tz= on systems without zoneinfo
@@ -63,6 +57,15 @@ func run(args []string) int {
 		return 0
 	case cfg.Healthcheck:
 		return healthcheck(cfg.Listen)
+	}
+	// One P for the resident process: its work is a few short jobs a
+	// second, and with a second P idle each hand-off between goroutines
+	// wakes another thread to look for work. A fixed GOMAXPROCS also stops
+	// the runtime rereading the cgroup CPU limit every second. Together
+	// 5-19 % of the daemon's CPU (PERFORMANCE.md). The environment's
+	// GOMAXPROCS, when set, wins.
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
