@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/netpulse/netpulse/internal/notify"
@@ -18,10 +17,10 @@ import (
 // Timing of alerts and their delivery.
 const (
 	// alertInterval is how often plans, rates, interfaces and health are
-	// looked at: a few queries, nothing per poll. The round rides on a
-	// poll's wake-up (onPoll); alertBackstop is how often the evaluator's
-	// own timer checks that polls still bring it, so that polls stuck
-	// still raise health.degraded.
+	// looked at: a few queries, nothing per poll. The poll job asks for
+	// the round (onPoll); alertBackstop is how often the evaluator's own
+	// timer checks that polls still ask, so that polls stuck still raise
+	// health.degraded.
 	alertInterval       = 10 * time.Second
 	alertBackstop       = time.Minute
 	deliveryTimeout     = 10 * time.Second
@@ -35,10 +34,10 @@ const (
 	maxRaisedKeys     = 10000
 )
 
-// alerter raises alerts and delivers them. The poll job evaluates every
-// alertInterval (onPoll), the evaluator goroutine when kicked or when polls
-// stop; one goroutine delivers when an alert is raised or a retry is due.
-// The state below the subscribers belongs to whoever holds evalMu.
+// alerter raises alerts and delivers them. One goroutine evaluates when the
+// poll job asks every alertInterval (onPoll), when kicked, or when polls
+// stop; one delivers when an alert is raised or a retry is due. The state
+// below the subscribers belongs to the evaluator.
 type alerter struct {
 	svc      *Service
 	log      *slog.Logger
@@ -53,9 +52,6 @@ type alerter struct {
 
 	subsMu sync.Mutex
 	subs   map[chan Alert]struct{}
-
-	evalMu   sync.Mutex
-	lastEval atomic.Int64 // unix nanoseconds of the last evaluation
 
 	raised        map[string]bool // alert keys known to be recorded
 	degraded      bool
@@ -101,38 +97,34 @@ func (a *alerter) stop() {
 	}
 }
 
-// loop evaluates now, then when kicked, and when backstop passes without
-// an evaluation by the poll job (polls stuck), until ctx ends. A timer
-// every alertInterval of its own would wake a thread for nothing: the
-// poll wakes one every second anyway.
+// loop evaluates now, then when kicked (by the poll job every
+// alertInterval, or by a change), and when backstop passes without a round
+// (polls stuck), until ctx ends. A timer every alertInterval of its own
+// would wake a thread for nothing: the poll wakes one every second anyway.
 func (a *alerter) loop(ctx context.Context, kick <-chan struct{}, backstop time.Duration) {
 	t := time.NewTicker(backstop)
 	defer t.Stop()
+	var last time.Time
 	for {
-		if now := time.Now(); now.Sub(time.Unix(0, a.lastEval.Load())) >= a.every {
-			a.evalMu.Lock()
-			a.evaluateLocked(ctx, now)
-			a.evalMu.Unlock()
+		if now := time.Now(); now.Sub(last) >= a.every {
+			last = now
+			a.evaluate(ctx, now)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-kick:
-			a.lastEval.Store(0) // kicked: now, whenever the last round was
+			last = time.Time{} // now, whenever the last round was
 		}
 	}
 }
 
-// onPoll is the alertInterval round, run by the poll job on its own
-// wake-up. A round the evaluator goroutine is running already is enough.
-func (a *alerter) onPoll(context.Context) {
-	if a.ctx == nil || a.ctx.Err() != nil || !a.evalMu.TryLock() {
-		return
-	}
-	defer a.evalMu.Unlock()
-	a.evaluateLocked(a.ctx, time.Now())
-}
+// onPoll asks for the alertInterval round; the poll job calls it on its
+// own wake-up. The round runs on the evaluator's goroutine, never on the
+// poll's: raising an alert writes to the database, which may be locked,
+// and polls must go on meanwhile. On one P the hand-off wakes no thread.
+func (a *alerter) onPoll(context.Context) { a.wake() }
 
 // deliverLoop delivers what is due now, then sleeps until the next
 // delivery is due or a new alert is raised. With nothing pending it reads
@@ -201,10 +193,8 @@ func (a *alerter) publish(al Alert) {
 	}
 }
 
-// evaluateLocked looks at everything that can raise an alert. a.evalMu is
-// held.
-func (a *alerter) evaluateLocked(ctx context.Context, now time.Time) {
-	a.lastEval.Store(now.UnixNano())
+// evaluate looks at everything that can raise an alert.
+func (a *alerter) evaluate(ctx context.Context, now time.Time) {
 	a.checkPlans(ctx, now)
 	a.checkHealth(ctx, now)
 	a.checkInterfaces(ctx, now)

@@ -235,6 +235,10 @@ func TestAlertsWhenPollsStop(t *testing.T) {
 	// timer comes only when none came for a round's time.
 	svc.alerts.every, svc.alerts.backstop = 300*time.Millisecond, 200*time.Millisecond
 	svc.alerts.start()
+	time.Sleep(100 * time.Millisecond) // the round at start: all is well
+	if got := hook.events(); len(got) != 0 {
+		t.Fatalf("before anything went wrong, the sink received %v", got)
+	}
 	svc.mu.Lock()
 	svc.flushErr = errors.New("the disk is full")
 	svc.mu.Unlock()
