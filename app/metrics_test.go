@@ -69,7 +69,7 @@ func TestMetrics(t *testing.T) {
 	}
 	for _, name := range []string{"netpulse_poll_duration_seconds_count", "netpulse_flush_duration_seconds_count",
 		"netpulse_poll_errors_total", "netpulse_flush_errors_total", "netpulse_pending_records",
-		"go_goroutines", "process_resident_memory_bytes"} {
+		"go_goroutines", "go_sched_gomaxprocs_threads", "process_resident_memory_bytes"} {
 		if _, ok := m[name]; !ok {
 			t.Errorf("%s missing", name)
 		}

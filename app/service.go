@@ -124,10 +124,10 @@ func (s *Service) start(ctx context.Context) error {
 			return err
 		}
 	}
-	s.alerts.start() // before the schedule, whose poll job runs its rounds
 	if err := s.sched.Start(); err != nil {
 		return err
 	}
+	s.alerts.start()
 	s.log.Info("monitoring", "interfaces", monitored, "interval", s.cfg.Interval.String(), "database", s.store.Path())
 	return nil
 }

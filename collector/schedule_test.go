@@ -76,13 +76,7 @@ func TestScheduleRunsMidSlot(t *testing.T) {
 	if err := s.Every("flush", 250*time.Millisecond, AfterInterval, func(context.Context) { flushes <- struct{}{} }); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(time.Second)
-	if err := s.Stop(); err != nil {
-		t.Fatal(err)
-	}
+	runFor(t, s, time.Second)
 	close(polls)
 	slots := map[int64]bool{}
 	// A busy machine (or the race detector) can wake a poll late now and
@@ -131,13 +125,7 @@ func TestAfterPollRidesOnThePoll(t *testing.T) {
 			t.Fatal(err)
 		}
 		start = time.Now()
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(1300 * time.Millisecond)
-		if err := s.Stop(); err != nil {
-			t.Fatal(err)
-		}
+		runFor(t, s, 1300*time.Millisecond)
 		riders := 0
 		for i, e := range events {
 			if e != "rider" {
@@ -164,15 +152,21 @@ func TestAfterPollRidesOnThePoll(t *testing.T) {
 		if err := s.Every("rider", 200*time.Millisecond, AfterPoll, func(context.Context) { runs <- struct{}{} }); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Second)
-		if err := s.Stop(); err != nil {
-			t.Fatal(err)
-		}
+		runFor(t, s, time.Second)
 		if n := len(runs); n < 3 {
 			t.Errorf("%d runs in 1 s at a 200 ms interval without a poll job (want about 5)", n)
 		}
 	})
+}
+
+// runFor starts s, lets it run for d, and stops it.
+func runFor(t *testing.T, s *Schedule, d time.Duration) {
+	t.Helper()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(d)
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -45,6 +45,12 @@ func TestPrometheusScrapesExactMonotonicCounters(t *testing.T) {
 	b := harness.Start(t, bin, harness.Options{DataDir: t.TempDir(), Flush: "1h"})
 	harness.Baseline(t, a, pa)
 	harness.Baseline(t, b, pb)
+	// Both run as users start them: on one P unless GOMAXPROCS is set.
+	if os.Getenv("GOMAXPROCS") == "" {
+		if _, body, err := b.Request("GET", "/metrics", "", nil); err != nil || !strings.Contains(string(body), "\ngo_sched_gomaxprocs_threads 1\n") {
+			t.Errorf("the daemon at its defaults does not run on one P (err %v):\n%s", err, body)
+		}
+	}
 	// A data plan on a, so that its gauges are served and scraped.
 	if code, body := a.PostJSON("/api/plans", map[string]any{"name": "np16 plan", "interfaces": []string{pa.Host},
 		"period": "day", "tz": "UTC", "cap_bytes": 1 << 30}); code != 201 {
