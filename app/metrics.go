@@ -23,6 +23,7 @@ type stats struct {
 	plans   func(context.Context) ([]Plan, error)
 	aliases func() map[string]string // read-only
 	started time.Time
+	proc    *procSelf
 
 	pollSeconds  *promtext.Histogram
 	flushSeconds *promtext.Histogram
@@ -33,7 +34,7 @@ type stats struct {
 func newStats(version string, store *storage.Storage, plans func(context.Context) ([]Plan, error),
 	aliases func() map[string]string) *stats {
 	return &stats{
-		version: version, store: store, plans: plans, aliases: aliases, started: time.Now(),
+		version: version, store: store, plans: plans, aliases: aliases, started: time.Now(), proc: newProcSelf(),
 		pollSeconds: promtext.NewHistogram("netpulse_poll_duration_seconds",
 			"Time taken to read the monitored interfaces' counters and queue them for storage.",
 			[]float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}),
@@ -81,7 +82,7 @@ func (m *stats) write(ctx context.Context, b *promtext.Buffer) error {
 	b.Family("netpulse_build_info", "Always 1; the labels tell the Net-Pulse version and the Go version it was built with.", "gauge")
 	b.Sample("netpulse_build_info", 1, "goversion", goruntime.Version(), "version", m.version)
 	writeRuntime(b)
-	writeProcess(b, m.started)
+	m.proc.write(b, m.started)
 	return nil
 }
 

@@ -54,4 +54,7 @@ func TestProcSourceReadsEveryInterface(t *testing.T) {
 			}
 		}
 	}
+	if src.(*procSource).link == nil {
+		t.Error("the poll read net/dev: rtnetlink, the cheaper path, went unused")
+	}
 }

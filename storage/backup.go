@@ -57,7 +57,7 @@ func (s *Storage) snapshot(ctx context.Context, path string) ([]Record, error) {
 		return nil, fmt.Errorf("storage: back up %s: %w", s.path, describe(err))
 	}
 	var pending []Record
-	s.eachPending(func(r Record) { pending = append(pending, r) })
+	s.eachPending(func(r *Record) { pending = append(pending, *r) })
 	return pending, nil
 }
 

@@ -136,13 +136,13 @@ func (s *Storage) queryInto(ctx context.Context, q Query, starts []int64, out *s
 
 // addPending adds the records not yet flushed to out.
 func (s *Storage) addPending(out *seriesBuilder, starts []int64) {
-	s.eachPending(func(r Record) {
+	s.eachPending(func(r *Record) {
 		i, ok := out.index[r.Interface]
 		if !ok || r.Baseline {
 			return
 		}
 		if b, ok := bucketOf(starts, r.Time.Unix()); ok {
-			out.add(i, bucketOfRecord(b, r))
+			out.add(i, bucketOfRecord(b, *r))
 		}
 	})
 }

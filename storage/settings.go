@@ -70,7 +70,7 @@ func (s *Storage) KnownInterfaces(ctx context.Context) ([]string, error) {
 	for _, n := range out {
 		known[n] = true
 	}
-	s.eachPending(func(r Record) {
+	s.eachPending(func(r *Record) {
 		if !known[r.Interface] && !r.Baseline {
 			known[r.Interface] = true
 			out = append(out, r.Interface)

@@ -34,7 +34,7 @@ func (s *Storage) Sum(ctx context.Context, names []string, from, to int64) (rx, 
 	for _, n := range names {
 		want[n] = true
 	}
-	s.eachPending(func(r Record) {
+	s.eachPending(func(r *Record) {
 		if t := r.Time.Unix(); want[r.Interface] && t >= from && t < to {
 			acc[0] += r.RxBytes
 			acc[1] += r.TxBytes

@@ -109,7 +109,7 @@ func (s *Storage) AllTimeTotals(ctx context.Context) (map[string]Totals, error) 
 	if err != nil {
 		return nil, err
 	}
-	s.eachPending(func(r Record) {
+	s.eachPending(func(r *Record) {
 		t := out[r.Interface]
 		t.Add(r.Counts)
 		out[r.Interface] = t

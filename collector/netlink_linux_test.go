@@ -1,0 +1,170 @@
+package collector
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/netpulse/netpulse/internal/testnet"
+)
+
+// readNetDev reads this namespace's net/dev the old way, with each
+// interface's ifindex from sysfs: what linkStats must agree with.
+func readNetDev(t *testing.T) map[string]Counters {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/net/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := ParseNetDev(b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &procSource{paths: DefaultPaths("")}
+	m := map[string]Counters{}
+	for _, c := range cs {
+		c.Index = src.ifindex(c.Name)
+		m[c.Name] = c
+	}
+	return m
+}
+
+func readLinkStats(t *testing.T, l *linkStats) map[string]Counters {
+	t.Helper()
+	cs, err := l.read(nil, func(string) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]Counters{}
+	for _, c := range cs {
+		m[c.Name] = c
+	}
+	return m
+}
+
+// TestLinkStatsBetweenNetDevReadings reads every interface of this host
+// over rtnetlink between two readings of net/dev: each counter lies between
+// the two (they are equal on an idle interface), under the same name and
+// ifindex.
+func TestLinkStatsBetweenNetDevReadings(t *testing.T) {
+	l, err := openLinkStats()
+	if err != nil {
+		t.Skip(err)
+	}
+	defer l.close()
+	for i := range 3 { // the first dumps, the next ask by ifindex
+		before := readNetDev(t)
+		got := readLinkStats(t, l)
+		after := readNetDev(t)
+		if i > 0 && !l.fresh {
+			t.Log("a link changed on this host during the test: this reading was a dump")
+		}
+		if len(got) != len(before) {
+			t.Errorf("rtnetlink lists %d interfaces, net/dev %d", len(got), len(before))
+		}
+		for name, b := range before {
+			g, a := got[name], after[name]
+			if g.Index != b.Index {
+				t.Errorf("%s: ifindex %d, sysfs says %d", name, g.Index, b.Index)
+			}
+			for _, f := range []struct {
+				field   string
+				b, g, a uint64
+			}{
+				{"rx bytes", b.RxBytes, g.RxBytes, a.RxBytes},
+				{"tx bytes", b.TxBytes, g.TxBytes, a.TxBytes},
+				{"rx packets", b.RxPackets, g.RxPackets, a.RxPackets},
+				{"tx packets", b.TxPackets, g.TxPackets, a.TxPackets},
+				{"rx errors", b.RxErrors, g.RxErrors, a.RxErrors},
+				{"tx errors", b.TxErrors, g.TxErrors, a.TxErrors},
+				{"rx drops", b.RxDrops, g.RxDrops, a.RxDrops},
+				{"tx drops", b.TxDrops, g.TxDrops, a.TxDrops},
+			} {
+				if f.g < f.b || f.g > f.a {
+					t.Errorf("%s %s: rtnetlink %d, net/dev %d then %d", name, f.field, f.g, f.b, f.a)
+				}
+			}
+		}
+	}
+}
+
+// TestLinkStatsFollowVethChanges moves different amounts each way across
+// a veth pair and makes its host end drop packets, then renames it and
+// re-creates it: rtnetlink's reading equals net/dev's to the byte at each
+// step, under the current name and ifindex.
+func TestLinkStatsFollowVethChanges(t *testing.T) {
+	if err := testnet.ForTests(); err != nil {
+		t.Skip(err)
+	}
+	p := testnet.NewPair("npnl")
+	if err := p.Up(false); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Down)
+	l, err := openLinkStats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.close()
+	// Each step reads twice: after a link change a dump, then by ifindex.
+	same := func(step, name string) Counters {
+		t.Helper()
+		var got Counters
+		for _, how := range []string{"first", "second"} {
+			want, ok := readNetDev(t)[name]
+			got = readLinkStats(t, l)[name]
+			if !ok || got != want {
+				t.Fatalf("%s, %s reading: rtnetlink read %+v, net/dev %+v", step, how, got, want)
+			}
+		}
+		if !l.fresh {
+			t.Errorf("%s: the second reading was a dump too", step)
+		}
+		return got
+	}
+	ip := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v: %s", args, err, out)
+		}
+	}
+
+	first := same("new pair", p.Host)
+	if err := p.Send(t.Context(), 300_000, 70_000); err != nil {
+		t.Fatal(err)
+	}
+	ip("-n", p.NS, "link", "set", p.Peer, "down")
+	c, err := net.Dial("udp", p.PeerIP+":9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		c.Write(make([]byte, 100)) // the peer is down: the host end drops them
+		time.Sleep(time.Millisecond)
+	}
+	c.Close()
+	sent := same("after traffic and drops", p.Host)
+	if sent.RxBytes-first.RxBytes < 300_000 || sent.TxBytes-first.TxBytes < 70_000 || sent.TxDrops == first.TxDrops {
+		t.Errorf("the test made too little happen: %+v -> %+v", first, sent)
+	}
+
+	ip("link", "set", p.Host, "down")
+	ip("link", "set", p.Host, "name", "npnlrenamed")
+	renamed := same("renamed", "npnlrenamed")
+	if renamed.Index != sent.Index {
+		t.Errorf("renamed: ifindex %d, was %d", renamed.Index, sent.Index)
+	}
+	if _, ok := readLinkStats(t, l)[p.Host]; ok {
+		t.Errorf("%s is still read under its old name", p.Host)
+	}
+	ip("link", "set", "npnlrenamed", "name", p.Host)
+	if err := p.Recreate(); err != nil {
+		t.Fatal(err)
+	}
+	again := same("re-created", p.Host)
+	if again.Index == sent.Index {
+		t.Errorf("re-created: same ifindex %d", again.Index)
+	}
+}
