@@ -22,7 +22,8 @@ import (
 // request. That needs every interface's ifindex and name, which a dump of
 // them all gives; the socket is subscribed to link changes, so a new,
 // renamed or removed interface reaches it, queued ahead of the replies,
-// and that poll reads them all again with a dump. Stats messages carry
+// and that poll reads them all again with a dump (a poll with nothing to
+// ask, its interfaces all gone or renamed, reads the socket for changes). Stats messages carry
 // no name: it is asked once per ifindex (SIOCGIFNAME).
 //
 // All calls are raw and non-blocking, like procSource's: the kernel
@@ -109,7 +110,10 @@ func (l *linkStats) get(dst []Counters, keep func(string) bool) (_ []Counters, o
 		}
 	}
 	if len(l.req) == 0 {
-		return dst, true, nil
+		// No reply will carry link changes ahead of it: read them here, or
+		// a selected interface that comes back (re-created, renamed back)
+		// would never be asked for.
+		return dst, l.noChanges(), nil
 	}
 	if err := l.send(l.req); err != nil {
 		return dst, false, err
@@ -236,6 +240,30 @@ func (l *linkStats) recv() (int, error) {
 			return 0, fmt.Errorf("rtnetlink reply: %w", errno)
 		}
 	}
+}
+
+// noChanges reads what the socket holds without waiting; false when a
+// link changed (or changes were lost) since the last dump.
+func (l *linkStats) noChanges() bool {
+	for l.fresh {
+		n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(l.fd), uintptr(unsafe.Pointer(&l.buf[0])), uintptr(len(l.buf)), 0, 0, 0)
+		switch errno {
+		case 0:
+			for b := l.buf[:n]; len(b) > 0; {
+				var err error
+				if _, b, err = l.next(b); err != nil {
+					l.fresh = false
+				}
+			}
+		case unix.EINTR:
+		case unix.EAGAIN:
+			return true
+		default: // ENOBUFS: changes were dropped
+			clear(l.names)
+			l.fresh = false
+		}
+	}
+	return false
 }
 
 type nlMsg struct {

@@ -159,7 +159,26 @@ func TestLinkStatsFollowVethChanges(t *testing.T) {
 	if _, ok := readLinkStats(t, l)[p.Host]; ok {
 		t.Errorf("%s is still read under its old name", p.Host)
 	}
+	// As the daemon reads: only the monitored name is selected, and while
+	// it is away no interface is asked for, so no reply brings the news of
+	// its return.
+	only := func() []Counters {
+		t.Helper()
+		cs, err := l.read(nil, func(n string) bool { return n == p.Host })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+	for range 2 {
+		if cs := only(); len(cs) != 0 {
+			t.Errorf("while renamed away, reading %s alone gave %+v", p.Host, cs)
+		}
+	}
 	ip("link", "set", "npnlrenamed", "name", p.Host)
+	if cs, want := only(), readNetDev(t)[p.Host]; len(cs) != 1 || cs[0] != want {
+		t.Errorf("renamed back, reading %s alone gave %+v; net/dev %+v", p.Host, cs, want)
+	}
 	if err := p.Recreate(); err != nil {
 		t.Fatal(err)
 	}
