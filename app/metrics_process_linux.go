@@ -39,6 +39,18 @@ func openProc(path string) int {
 	return fd
 }
 
+// close closes the kept descriptors; later scrapes leave out what they gave.
+func (p *procSelf) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, fd := range []*int{&p.statm, &p.fdDir} {
+		if *fd >= 0 {
+			unix.Close(*fd)
+			*fd = -1
+		}
+	}
+}
+
 // write serves the process's own CPU time, memory and open files as
 // process_*.
 func (p *procSelf) write(b *promtext.Buffer, started time.Time) {

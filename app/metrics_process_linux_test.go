@@ -54,4 +54,12 @@ func TestProcessMetricsAreFresh(t *testing.T) {
 		}
 		defer f.Close()
 	}
+	p.close() // as Service.Close does: the descriptors go, scrapes go on
+	m := read()
+	if _, ok := m["process_open_fds"]; ok {
+		t.Errorf("after close, process_open_fds is still served: %v", m)
+	}
+	if _, ok := m["process_start_time_seconds"]; !ok {
+		t.Errorf("after close, the start time is gone: %v", m)
+	}
 }

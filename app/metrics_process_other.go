@@ -13,6 +13,8 @@ type procSelf struct{}
 
 func newProcSelf() *procSelf { return &procSelf{} }
 
+func (*procSelf) close() {}
+
 // write serves only the start time.
 func (*procSelf) write(b *promtext.Buffer, started time.Time) {
 	b.Family("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", "gauge")

@@ -77,6 +77,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	s.bootID = collector.BootID(s.paths)
 	if err := s.start(ctx); err != nil {
 		store.Close()
+		s.stats.proc.close()
 		return nil, err
 	}
 	return s, nil
@@ -340,6 +341,7 @@ func (s *Service) Close() error {
 			errs = append(errs, fmt.Errorf("final flush (%d samples not written): %w", s.store.Pending(), err))
 		}
 		errs = append(errs, s.store.Close())
+		s.stats.proc.close()
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
