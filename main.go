@@ -23,6 +23,7 @@ import (
 	"github.com/netpulse/netpulse/app/desktop"
 	"github.com/netpulse/netpulse/app/web"
 	"github.com/netpulse/netpulse/internal/memtrim"
+	"github.com/netpulse/netpulse/internal/procs"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -63,9 +64,12 @@ func run(args []string) int {
 	// wakes another thread to look for work. A fixed GOMAXPROCS also stops
 	// the runtime rereading the cgroup CPU limit every second. Together
 	// 5-19 % of the daemon's CPU (PERFORMANCE.md). The environment's
-	// GOMAXPROCS, when set, wins.
+	// GOMAXPROCS, when set, wins. A crowd of HTTP clients widens it again
+	// for as long as it stays (internal/procs), so that polls keep time; a
+	// browser opens up to six connections per dashboard.
+	var gov *procs.Governor
 	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(1)
+		gov = procs.New(1, runtime.GOMAXPROCS(1), 16, 10*time.Second)
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -100,6 +104,9 @@ func run(args []string) int {
 		err = desktop.Run(ctx, svc, cfg, assets, log)
 	} else {
 		log.Info("serving", "url", serveURL(cfg.Listen, ln.Addr()), "version", version)
+		if gov != nil {
+			ln = gov.Listener(ln)
+		}
 		err = web.Serve(ctx, ln, web.NewHandler(svc, cfg, assets, log), log)
 	}
 	if err != nil {

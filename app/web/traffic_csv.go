@@ -49,8 +49,9 @@ func appendTrafficCSV(b []byte, t app.Traffic, loc *time.Location) []byte {
 	return buf.Bytes()
 }
 
-// writeTrafficCSV sends t as a CSV attachment named for its time span.
-func writeTrafficCSV(w http.ResponseWriter, t app.Traffic, tz string) {
+// trafficCSV returns t as CSV and a file name for it, named for its time
+// span.
+func trafficCSV(t app.Traffic, tz string) (body []byte, name string) {
 	loc := time.Local
 	if tz != "" {
 		// The request was answered, so the zone loads.
@@ -58,9 +59,12 @@ func writeTrafficCSV(w http.ResponseWriter, t app.Traffic, tz string) {
 			loc = l
 		}
 	}
-	body := appendTrafficCSV(nil, t, loc)
-	name := "netpulse-traffic-" + time.Unix(t.Start, 0).In(loc).Format("20060102T1504") + "-" +
+	return appendTrafficCSV(nil, t, loc), "netpulse-traffic-" + time.Unix(t.Start, 0).In(loc).Format("20060102T1504") + "-" +
 		time.Unix(t.End, 0).In(loc).Format("20060102T1504") + ".csv"
+}
+
+// writeCSV sends body as a CSV attachment called name.
+func writeCSV(w http.ResponseWriter, body []byte, name string) {
 	hd := w.Header()
 	hd.Set("Content-Type", "text/csv; charset=utf-8")
 	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
