@@ -14,7 +14,8 @@ import (
 // selection's 64 names.
 const keyRecordContainers = "record_containers"
 
-// containerScanInterval is how often /proc is walked for containers. A
+// containerScanInterval is how often /proc may be walked for containers,
+// when the walk could find something new (collector.Containers.Due). A
 // walk looks at every process (PERFORMANCE.md, "Containers"), so it is not
 // done per poll; a container started in between is counted from zero when
 // found (collector.Poller.Expect), so nothing of its traffic is lost.
@@ -38,6 +39,9 @@ type ContainerInfo struct {
 // scanContainers looks for containers and brings the polled names up to
 // date. Namespaces born since the last scan are counted from zero.
 func (s *Service) scanContainers(ctx context.Context) {
+	if !s.containers.Due(time.Now()) {
+		return
+	}
 	born, err := s.containers.Scan(ctx)
 	// Expect waits for a running poll, which takes s.mu: it is called
 	// before s.mu is taken.

@@ -29,6 +29,7 @@ type stats struct {
 	flushSeconds *promtext.Histogram
 	pollErrors   atomic.Uint64
 	flushErrors  atomic.Uint64
+	size         atomic.Int64 // of the last exposition
 }
 
 func newStats(version string, store *storage.Storage, plans func(context.Context) ([]Plan, error),
@@ -50,9 +51,11 @@ func newStats(version string, store *storage.Storage, plans func(context.Context
 // like counters that vanished.
 func (s *Service) Metrics(ctx context.Context) ([]byte, error) {
 	var b promtext.Buffer
+	b.Grow(int(s.stats.size.Load()) + 1024)
 	if err := s.stats.write(ctx, &b); err != nil {
 		return nil, err
 	}
+	s.stats.size.Store(int64(len(b.Bytes())))
 	return b.Bytes(), nil
 }
 

@@ -55,7 +55,8 @@ func (p *procSelf) close() {
 // process_*.
 func (p *procSelf) write(b *promtext.Buffer, started time.Time) {
 	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+	// Raw, as the reads below: it never blocks.
+	if _, _, errno := unix.RawSyscall(unix.SYS_GETRUSAGE, uintptr(unix.RUSAGE_SELF), uintptr(unsafe.Pointer(&ru)), 0); errno == 0 {
 		cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		b.Family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", "counter")
 		b.Sample("process_cpu_seconds_total", cpu.Seconds())

@@ -2,7 +2,10 @@
 
 package collector
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Containers finds no containers outside Linux: the per-namespace counters
 // it reads are Linux procfs files. It passes the host's counters through.
@@ -17,6 +20,9 @@ func NewContainers(host Source, _ Paths, _ ContainerMetadata) *Containers {
 
 // Networks returns none.
 func (c *Containers) Networks() []ContainerNetwork { return nil }
+
+// Due reports that scanning would find nothing.
+func (c *Containers) Due(time.Time) bool { return false }
 
 // Scan finds none.
 func (c *Containers) Scan(context.Context) ([]string, error) { return nil, nil }

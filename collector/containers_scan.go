@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -34,6 +35,10 @@ type Containers struct {
 	// Processes the last scan found on the host's network, which the next
 	// ones pass over without a look (see fullScanEvery).
 	hostPIDs map[int]bool
+	lastFull time.Time
+	// What Due last saw of the host's link changes, and when.
+	links      uint64
+	linkChange time.Time
 
 	// Read's state, owned by the poll job.
 	out     []Counters
@@ -62,9 +67,11 @@ func (c *Containers) Networks() []ContainerNetwork {
 // previous Scan (none on the first): their counters started from zero
 // after the last look, so all of their first reading is traffic.
 func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
+	now := time.Now()
 	c.mu.Lock()
 	known := c.hostPIDs
-	if c.gen%fullScanEvery == 0 {
+	full := c.gen%fullScanEvery == 0 || now.Sub(c.lastFull) >= quietScanEvery
+	if full {
 		known = nil
 	}
 	c.mu.Unlock()
@@ -75,6 +82,9 @@ func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.hostPIDs = host
+	if full {
+		c.lastFull = now
+	}
 	for _, n := range nets {
 		if !c.seen[n.Incarnation] && c.scanned {
 			for _, i := range n.Interfaces {
@@ -91,6 +101,40 @@ func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
 	c.gen++
 	return born, nil
 }
+
+// Due reports whether a scan at now could find something the last one did
+// not. Every container network counted has an interface besides its
+// loopback, and that interface was added in the host's namespace before it
+// was moved into the container's (a veth's peer, a macvlan): so while the
+// host's polls see no link change, the walk of /proc, most of a quiet
+// daemon's cost after the poll itself (PERFORMANCE.md), is skipped. After
+// a change, scans go on for scanAfterLinkChange (the container's process
+// may start after its interface moved in); without any, one every
+// quietScanEvery finds what no link change told of (an interface made
+// inside a container, a process joining an old namespace), counted from
+// zero then (Poller.Expect), so nothing of its traffic is lost. A host
+// source that cannot tell of changes leaves every scan due.
+func (c *Containers) Due(now time.Time) bool {
+	w, ok := c.host.(interface{ LinkChanges() (uint64, bool) })
+	if !ok {
+		return true
+	}
+	n, watching := w.LinkChanges()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n != c.links {
+		c.links, c.linkChange = n, now
+	}
+	return !watching || !c.scanned ||
+		now.Sub(c.linkChange) < scanAfterLinkChange || now.Sub(c.lastFull) >= quietScanEvery
+}
+
+// How long scans go on after a link change, and how often they run
+// without one; a scan after quietScanEvery looks at every process.
+const (
+	scanAfterLinkChange = 2 * time.Minute
+	quietScanEvery      = 5 * time.Minute
+)
 
 // fullScanEvery is how often a scan looks at every process again. The
 // scans in between pass over the processes the one before found on the

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 )
 
 var fixtureContainers = Paths{Proc: "testdata/containers/proc", NetProc: "testdata/containers/proc/1"}
@@ -148,5 +149,74 @@ func TestScanContainersPassesOverHostProcesses(t *testing.T) {
 	}
 	if len(partial) != len(all)-1 {
 		t.Errorf("with 100 and 101 passed over, found %d namespaces, want %d", len(partial), len(all)-1)
+	}
+}
+
+// watchedSource is a host source that tells of link changes, as
+// procSource does over rtnetlink.
+type watchedSource struct {
+	hostSource
+	changes  uint64
+	watching bool
+}
+
+func (w *watchedSource) LinkChanges() (uint64, bool) { return w.changes, w.watching }
+
+func TestContainersDue(t *testing.T) {
+	start := time.Now()
+	type step struct {
+		after    time.Duration // since the first scan
+		changes  uint64        // the host's count of link changes by then
+		watching bool
+		due      bool
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"quiet host: only every quietScanEvery", []step{
+			{scanAfterLinkChange + time.Second, 1, true, false},
+			{quietScanEvery - time.Second, 1, true, false},
+			{quietScanEvery, 1, true, true},
+		}},
+		{"a link change: scans for a while after it", []step{
+			{time.Minute, 2, true, true},
+			{time.Minute + scanAfterLinkChange - time.Second, 2, true, true},
+			{time.Minute + scanAfterLinkChange, 2, true, false},
+		}},
+		{"changes not told: every scan", []step{
+			{3 * time.Minute, 1, false, true},
+			{4 * time.Minute, 1, false, true},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			host := &watchedSource{changes: 1, watching: true}
+			c := NewContainers(host, fixtureContainers, ContainerMetadata{})
+			if !c.Due(start) {
+				t.Fatal("the first scan is not due")
+			}
+			if _, err := c.Scan(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			scanned := time.Now() // Scan's own clock
+			for _, s := range tt.steps {
+				host.changes, host.watching = s.changes, s.watching
+				if got := c.Due(scanned.Add(s.after)); got != s.due {
+					t.Errorf("%v after the first scan, %d changes, watching %v: due = %v, want %v",
+						s.after, s.changes, s.watching, got, s.due)
+				}
+			}
+		})
+	}
+}
+
+func TestContainersDueWithoutWatcher(t *testing.T) {
+	c := NewContainers(hostSource{}, fixtureContainers, ContainerMetadata{})
+	if _, err := c.Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Due(time.Now()) {
+		t.Error("a host source that cannot tell of link changes must leave every scan due")
 	}
 }

@@ -49,11 +49,29 @@ func readLinkStats(t *testing.T, l *linkStats) map[string]Counters {
 // the two (they are equal on an idle interface), under the same name and
 // ifindex.
 func TestLinkStatsBetweenNetDevReadings(t *testing.T) {
+	for _, m := range readModes {
+		t.Run(m.name, func(t *testing.T) { testLinkStatsBetweenNetDevReadings(t, m.perAsked) })
+	}
+}
+
+// readModes are the two ways a poll reads: by ifindex, and by listing
+// every interface (see dumpPerAsked); which one the daemon takes depends
+// on how many interfaces the host has, so the tests take each.
+var readModes = []struct {
+	name     string
+	perAsked int
+}{
+	{"asked by ifindex", 0},
+	{"listed whole", 1 << 20},
+}
+
+func testLinkStatsBetweenNetDevReadings(t *testing.T, perAsked int) {
 	l, err := openLinkStats()
 	if err != nil {
 		t.Skip(err)
 	}
 	defer l.close()
+	l.dumpPerAsked = perAsked
 	for i := range 3 { // the first dumps, the next ask by ifindex
 		before := readNetDev(t)
 		got := readLinkStats(t, l)
@@ -98,6 +116,12 @@ func TestLinkStatsFollowVethChanges(t *testing.T) {
 	if err := testnet.ForTests(); err != nil {
 		t.Skip(err)
 	}
+	for _, m := range readModes {
+		t.Run(m.name, func(t *testing.T) { testLinkStatsFollowVethChanges(t, m.perAsked) })
+	}
+}
+
+func testLinkStatsFollowVethChanges(t *testing.T, perAsked int) {
 	p := testnet.NewPair("npnl")
 	if err := p.Up(false); err != nil {
 		t.Fatal(err)
@@ -108,19 +132,25 @@ func TestLinkStatsFollowVethChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.close()
-	// Each step reads twice: after a link change a dump, then by ifindex.
+	l.dumpPerAsked = perAsked
+	// Each step reads twice: after a link change a dump that lists the
+	// interfaces afresh, then as a steady poll reads.
 	same := func(step, name string) Counters {
 		t.Helper()
 		var got Counters
+		var changes uint64
 		for _, how := range []string{"first", "second"} {
 			want, ok := readNetDev(t)[name]
 			got = readLinkStats(t, l)[name]
 			if !ok || got != want {
 				t.Fatalf("%s, %s reading: rtnetlink read %+v, net/dev %+v", step, how, got, want)
 			}
+			if how == "first" {
+				changes = l.dumps
+			}
 		}
-		if !l.fresh {
-			t.Errorf("%s: the second reading was a dump too", step)
+		if !l.fresh || l.dumps != changes {
+			t.Errorf("%s: the second reading listed the interfaces afresh too", step)
 		}
 		return got
 	}
@@ -185,5 +215,41 @@ func TestLinkStatsFollowVethChanges(t *testing.T) {
 	again := same("re-created", p.Host)
 	if again.Index == sent.Index {
 		t.Errorf("re-created: same ifindex %d", again.Index)
+	}
+}
+
+// The container scan skips its walk of /proc while the host's polls see no
+// link change (Containers.Due): a veth pair made, as a container runtime
+// makes one, must count as one.
+func TestLinkChangesCountNewInterfaces(t *testing.T) {
+	if err := testnet.ForTests(); err != nil {
+		t.Skip(err)
+	}
+	src := NewSource(DefaultPaths("")).(*procSource)
+	read := func() (uint64, bool) {
+		t.Helper()
+		if _, err := src.Read(t.Context(), func(n string) bool { return n == "lo" }); err != nil {
+			t.Fatal(err)
+		}
+		return src.LinkChanges()
+	}
+	first, ok := read()
+	if !ok || first == 0 {
+		t.Fatalf("after the first poll: %d changes, watching %v; want at least one, watching", first, ok)
+	}
+	if n, _ := read(); n != first {
+		t.Errorf("a poll with no link change counted one: %d -> %d", first, n)
+	}
+	p := testnet.NewPair("nplc")
+	if err := p.Up(false); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Down)
+	made, ok := read()
+	if !ok || made == first {
+		t.Errorf("a veth pair made: %d -> %d changes (watching %v)", first, made, ok)
+	}
+	if n, _ := read(); n != made {
+		t.Errorf("the poll after the pair counted another change: %d -> %d", made, n)
 	}
 }

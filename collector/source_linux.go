@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -33,6 +34,10 @@ type procSource struct {
 	ifrs  map[string]*unix.Ifreq
 	link  *linkStats // this namespace's counters over rtnetlink; nil until opened
 	noNL  bool       // rtnetlink cannot serve them here: read net/dev
+
+	// What LinkChanges reports; read by the container scan.
+	listings atomic.Uint64
+	watching atomic.Bool
 }
 
 // NewSource returns the counter source of this OS.
@@ -85,19 +90,38 @@ func (s *procSource) readLink(keep func(string) bool) ([]Counters, error) {
 		l, err := openLinkStats()
 		if err != nil {
 			s.noNL = true
+			s.watching.Store(false)
 			return nil, err
 		}
 		s.link = l
 	}
+	dumps := s.link.dumps
 	cs, err := s.link.read(s.cs[:0], keep)
 	if err != nil {
 		s.link.close()
 		s.link = nil
 		s.noNL = errors.Is(err, errNoLinkStats)
+		s.listings.Add(1) // what changed meanwhile is unknown
+		s.watching.Store(false)
 		return nil, err
 	}
+	if s.link.dumps != dumps {
+		s.listings.Add(1)
+	}
+	s.watching.Store(true)
 	s.cs = cs
 	return cs, nil
+}
+
+// LinkChanges counts the times the polls listed this namespace's
+// interfaces afresh: at the first poll, and after an interface was added,
+// removed or changed, or such news was lost. A container's interface is
+// added in the host's namespace and moved into the container's (a veth's
+// peer, a macvlan), so the count tells the container scan when looking
+// could find something new. ok is false while rtnetlink does not serve the
+// polls (another namespace's procfs, an old kernel): then nothing tells.
+func (s *procSource) LinkChanges() (n uint64, ok bool) {
+	return s.listings.Load(), s.watching.Load()
 }
 
 // intern returns the name b as the string it was last poll, so that a poll

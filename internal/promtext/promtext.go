@@ -6,6 +6,7 @@ package promtext
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +40,27 @@ func (b *Buffer) Family(name, help, typ string) {
 
 // Sample writes one sample line; labels are name, value pairs.
 func (b *Buffer) Sample(name string, v float64, labels ...string) {
+	b.series(name, labels)
+	b.b = appendFloat(b.b, v)
+	b.b = append(b.b, '\n')
+}
+
+// Uint writes a sample of an integer value, in integer form: the byte
+// counters are large, and formatting them as floats cost more than the
+// rest of their lines. Prometheus reads them as float64, as it does any
+// value.
+func (b *Buffer) Uint(name string, v uint64, labels ...string) {
+	b.series(name, labels)
+	b.b = strconv.AppendUint(b.b, v, 10)
+	b.b = append(b.b, '\n')
+}
+
+// Grow makes room for n more bytes, so that an exposition about the size
+// of the last one is written without growing the buffer on the way.
+func (b *Buffer) Grow(n int) { b.b = slices.Grow(b.b, n) }
+
+// series writes a sample's name and labels, and the space before its value.
+func (b *Buffer) series(name string, labels []string) {
 	b.b = append(b.b, name...)
 	if len(labels) > 0 {
 		b.b = append(b.b, '{')
@@ -54,14 +76,6 @@ func (b *Buffer) Sample(name string, v float64, labels ...string) {
 		b.b = append(b.b, '}')
 	}
 	b.b = append(b.b, ' ')
-	b.b = appendFloat(b.b, v)
-	b.b = append(b.b, '\n')
-}
-
-// Uint writes a sample of an integer value. Values above 2^53 lose
-// precision in the format's float64, as they do in Prometheus itself.
-func (b *Buffer) Uint(name string, v uint64, labels ...string) {
-	b.Sample(name, float64(v), labels...)
 }
 
 // appendEscaped escapes backslash and newline, and in label values also the
@@ -102,6 +116,7 @@ func appendFloat(dst []byte, v float64) []byte {
 type Histogram struct {
 	name, help string
 	bounds     []float64 // upper bounds, ascending; +Inf is implied
+	le         []string  // the bounds as labels, "+Inf" last
 
 	mu     sync.Mutex
 	counts []uint64 // per bucket, not cumulative; the last is +Inf
@@ -111,7 +126,11 @@ type Histogram struct {
 
 // NewHistogram makes a histogram with the given upper bounds.
 func NewHistogram(name, help string, bounds []float64) *Histogram {
-	return &Histogram{name: name, help: help, bounds: bounds, counts: make([]uint64, len(bounds)+1)}
+	le := make([]string, 0, len(bounds)+1)
+	for _, v := range bounds {
+		le = append(le, string(appendFloat(nil, v)))
+	}
+	return &Histogram{name: name, help: help, bounds: bounds, le: append(le, "+Inf"), counts: make([]uint64, len(bounds)+1)}
 }
 
 // Observe adds one observation.
@@ -129,17 +148,19 @@ func (h *Histogram) Observe(v float64) {
 
 // Write writes the histogram as a whole family.
 func (h *Histogram) Write(b *Buffer) {
+	var kept [32]uint64
 	h.mu.Lock()
-	counts := append([]uint64(nil), h.counts...)
+	counts := append(kept[:0], h.counts...)
 	sum, n := h.sum, h.n
 	h.mu.Unlock()
 	b.Family(h.name, h.help, "histogram")
+	bucket := h.name + "_bucket"
 	var cum uint64
-	for i, bound := range h.bounds {
+	for i := range h.bounds {
 		cum += counts[i]
-		b.Uint(h.name+"_bucket", cum, "le", string(appendFloat(nil, bound)))
+		b.Uint(bucket, cum, "le", h.le[i])
 	}
-	b.Uint(h.name+"_bucket", n, "le", "+Inf")
+	b.Uint(bucket, n, "le", h.le[len(h.bounds)])
 	b.Sample(h.name+"_sum", sum)
 	b.Uint(h.name+"_count", n)
 }

@@ -23,9 +23,9 @@ func TestBuffer(t *testing.T) {
 		{"help escapes backslash and newline, not quotes", func(b *Buffer) {
 			b.Family("g", "say \"hi\"\\\nthere", "gauge")
 		}, "# HELP g say \"hi\"\\\\\\nthere\n# TYPE g gauge\n"},
-		{"large integers in exponent form", func(b *Buffer) {
-			b.Uint("c_total", 1<<40+5)
-		}, "c_total 1.099511627781e+12\n"},
+		{"large integers exactly", func(b *Buffer) {
+			b.Uint("c_total", 1<<40+5, "interface", "eth0")
+		}, "c_total{interface=\"eth0\"} 1099511627781\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b Buffer
