@@ -36,6 +36,7 @@ type Containers struct {
 	// ones pass over without a look (see fullScanEvery).
 	hostPIDs map[int]bool
 	lastFull time.Time
+	failed   bool // the last scan failed: the next one is due
 	// What Due last saw of the host's link changes, and when.
 	links      uint64
 	linkChange time.Time
@@ -76,11 +77,11 @@ func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
 	}
 	c.mu.Unlock()
 	nets, host, err := scanContainers(ctx, c.paths, c.meta, known)
-	if err != nil {
-		return nil, err
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.failed = err != nil; c.failed {
+		return nil, err
+	}
 	c.hostPIDs = host
 	if full {
 		c.lastFull = now
@@ -113,7 +114,8 @@ func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
 // quietScanEvery finds what no link change told of (an interface made
 // inside a container, a process joining an old namespace), counted from
 // zero then (Poller.Expect), so nothing of its traffic is lost. A host
-// source that cannot tell of changes leaves every scan due.
+// source that cannot tell of changes, or a failed scan, leaves the next
+// scan due.
 func (c *Containers) Due(now time.Time) bool {
 	w, ok := c.host.(interface{ LinkChanges() (uint64, bool) })
 	if !ok {
@@ -125,7 +127,7 @@ func (c *Containers) Due(now time.Time) bool {
 	if n != c.links {
 		c.links, c.linkChange = n, now
 	}
-	return !watching || !c.scanned ||
+	return !watching || !c.scanned || c.failed ||
 		now.Sub(c.linkChange) < scanAfterLinkChange || now.Sub(c.lastFull) >= quietScanEvery
 }
 

@@ -220,3 +220,23 @@ func TestContainersDueWithoutWatcher(t *testing.T) {
 		t.Error("a host source that cannot tell of link changes must leave every scan due")
 	}
 }
+
+func TestContainersDueAfterFailedScan(t *testing.T) {
+	host := &watchedSource{changes: 1, watching: true}
+	c := NewContainers(host, fixtureContainers, ContainerMetadata{})
+	if _, err := c.Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(scanAfterLinkChange + time.Second)
+	c.Due(time.Now()) // takes note of the change count
+	if c.Due(now) {
+		t.Fatal("a quiet host's scan is due right after a successful one")
+	}
+	c.paths = Paths{Proc: t.TempDir() + "/gone", NetProc: t.TempDir() + "/gone/1"}
+	if _, err := c.Scan(context.Background()); err == nil {
+		t.Fatal("a scan of a missing procfs succeeded")
+	}
+	if !c.Due(now) {
+		t.Error("after a failed scan the next one is not due")
+	}
+}
