@@ -77,6 +77,9 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	s.bootID = collector.BootID(s.paths)
 	if err := s.start(ctx); err != nil {
 		store.Close()
+		if s.poller != nil {
+			s.poller.Close()
+		}
 		s.stats.proc.close()
 		return nil, err
 	}
@@ -335,6 +338,8 @@ func (s *Service) Close() error {
 		if s.sched != nil {
 			errs = append(errs, s.sched.Stop())
 		}
+		// A poll that a request starts from now on does nothing.
+		errs = append(errs, s.poller.Close())
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := s.flush(ctx); err != nil {

@@ -18,6 +18,9 @@ func NewContainers(host Source, _ Paths, _ ContainerMetadata) *Containers {
 	return &Containers{host: host}
 }
 
+// Close closes the host's source. It is called once the polls have stopped.
+func (c *Containers) Close() error { return closeSource(c.host) }
+
 // Networks returns none.
 func (c *Containers) Networks() []ContainerNetwork { return nil }
 

@@ -61,6 +61,13 @@ func (c *Containers) Read(ctx context.Context, keep func(string) bool) ([]Counte
 	return out, nil
 }
 
+// Close closes the namespaces' directories and the host's source. It is
+// called once the polls have stopped.
+func (c *Containers) Close() error {
+	c.openDirs(nil)
+	return closeSource(c.host)
+}
+
 // openDirs keeps the net/ directory of each namespace's process open, so
 // a poll opens "dev" in it without walking /proc/<pid>/net each time. An
 // open directory holds neither the process nor its namespace: once the

@@ -27,6 +27,7 @@ type Poller struct {
 	now     func() time.Time
 
 	polling sync.Mutex // held by a poll: the tracker and the sink are not shared
+	closed  bool       // by Close; guarded by polling
 
 	mu        sync.Mutex // guards the fields below
 	monitored []string   // every name the tracker follows
@@ -104,6 +105,9 @@ func (p *Poller) Resume(cps []Checkpoint, sameBoot bool) { p.tracker.Resume(cps,
 func (p *Poller) Poll(ctx context.Context) {
 	p.polling.Lock()
 	defer p.polling.Unlock()
+	if p.closed {
+		return
+	}
 	p.mu.Lock()
 	names, keep, skipped := p.selectionLocked(p.now())
 	p.mu.Unlock()
@@ -120,6 +124,18 @@ func (p *Poller) Poll(ctx context.Context) {
 	}
 	deltas := p.tracker.UpdateSome(now, reading, names, skipped)
 	p.sink(ctx, Sample{Time: now, Deltas: deltas, Changes: p.tracker.Changes()})
+}
+
+// Close waits for a running poll, closes the source's files and sockets,
+// and makes later polls do nothing.
+func (p *Poller) Close() error {
+	p.polling.Lock()
+	defer p.polling.Unlock()
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	return closeSource(p.src)
 }
 
 // Absent returns those of names that the last poll looking for them did

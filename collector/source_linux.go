@@ -113,6 +113,25 @@ func (s *procSource) readLink(keep func(string) bool) ([]Counters, error) {
 	return cs, nil
 }
 
+// Close closes the descriptors the reads keep open; the Poller reads no
+// more after it.
+func (s *procSource) Close() error {
+	if s.fd >= 0 {
+		unix.Close(s.fd)
+		s.fd = -1
+	}
+	if s.sock > 0 {
+		unix.Close(s.sock)
+	}
+	s.sock = -1
+	if s.link != nil {
+		s.link.close()
+		s.link = nil
+	}
+	s.watching.Store(false)
+	return nil
+}
+
 // LinkChanges counts the times the polls listed this namespace's
 // interfaces afresh: at the first poll, and after an interface was added,
 // removed or changed, or such news was lost. A container's interface is
