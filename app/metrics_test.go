@@ -145,7 +145,7 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc.store.Add(storage.Record{Interface: "np16b", Time: time.Now(), RxBytes: 1234, TxBytes: 56})
-	path, err := svc.Backup(ctx)
+	path, _, err := svc.Backup(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,30 +14,42 @@ import (
 // the database.
 const backupPrefix = ".netpulse-backup-"
 
+// BackupOptions says what a backup leaves out.
+type BackupOptions struct {
+	// WithoutNotifiers leaves the notifiers and their deliveries out of the
+	// copy: their URLs hold secrets. The deleted rows are overwritten, so
+	// no byte of a URL stays in the file.
+	WithoutNotifiers bool
+}
+
 // Backup writes a consistent snapshot of the database, records not yet
 // flushed included, to a new file in the database's folder and returns its
-// path; the caller removes it. Recording goes on meanwhile: the copy reads
-// through its own snapshot of the WAL, and only a flush that would commit
-// during the copy waits for it (a few milliseconds per megabyte).
+// path and how many notifiers opt left out; the caller removes the file.
+// Recording goes on meanwhile: the copy reads through its own snapshot of
+// the WAL, and only a flush that would commit during the copy waits for it
+// (a few milliseconds per megabyte).
 //
 // The snapshot is a Net-Pulse database like any other: its checkpoints are
 // those of the last records it holds, so a server started on it (on the
 // same boot) counts the traffic that passed since as a gap, like after a
 // restart.
-func (s *Storage) Backup(ctx context.Context) (string, error) {
+func (s *Storage) Backup(ctx context.Context, opt BackupOptions) (path string, leftOut int, err error) {
 	dir := filepath.Dir(s.path)
 	removeStaleBackups(dir)
-	path := filepath.Join(dir, fmt.Sprintf("%s%d.db", backupPrefix, time.Now().UnixNano()))
+	path = filepath.Join(dir, fmt.Sprintf("%s%d.db", backupPrefix, time.Now().UnixNano()))
 	pending, err := s.snapshot(ctx, path)
 	if err != nil {
 		os.Remove(path)
-		return "", err
+		return "", 0, err
 	}
-	if err := addPending(ctx, path, pending); err != nil {
+	if len(pending) == 0 && !opt.WithoutNotifiers {
+		return path, 0, nil
+	}
+	if leftOut, err = finishCopy(ctx, path, pending, opt); err != nil {
 		removeDB(path)
-		return "", err
+		return "", 0, err
 	}
-	return path, nil
+	return path, leftOut, nil
 }
 
 // snapshot copies the database to path with VACUUM INTO and returns the
@@ -53,6 +65,9 @@ func (s *Storage) snapshot(ctx context.Context, path string) ([]Record, error) {
 		return nil, err
 	}
 	defer db.Close()
+	if err := newPrivateFile(path); err != nil {
+		return nil, fmt.Errorf("storage: back up %s: %w", s.path, err)
+	}
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return nil, fmt.Errorf("storage: back up %s: %w", s.path, describe(err))
 	}
@@ -61,24 +76,27 @@ func (s *Storage) snapshot(ctx context.Context, path string) ([]Record, error) {
 	return pending, nil
 }
 
-// addPending writes records into the snapshot at path as a flush would.
-func addPending(ctx context.Context, path string, recs []Record) error {
-	if len(recs) == 0 {
-		return nil
-	}
+// finishCopy writes records into the snapshot at path as a flush would,
+// and leaves out what opt says. It returns how many notifiers it left out.
+func finishCopy(ctx context.Context, path string, recs []Record, opt BackupOptions) (int, error) {
 	c, err := Open(ctx, path)
 	if err != nil {
-		return fmt.Errorf("storage: back up: open the copy: %w", err)
+		return 0, fmt.Errorf("storage: back up: open the copy: %w", err)
 	}
-	c.Add(recs...)
-	err = c.Flush(ctx)
-	if cerr := c.Close(); err == nil {
-		err = cerr
+	leftOut := 0
+	if len(recs) > 0 {
+		c.Add(recs...)
+		if err = c.Flush(ctx); err != nil {
+			err = fmt.Errorf("storage: back up: write pending records: %w", err)
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("storage: back up: write pending records: %w", err)
+	if err == nil && opt.WithoutNotifiers {
+		leftOut, err = c.dropNotifiers(ctx)
 	}
-	return nil
+	if cerr := c.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("storage: back up: close the copy: %w", cerr)
+	}
+	return leftOut, err
 }
 
 // removeDB removes a database file and its WAL and shared-memory files.

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"maps"
 	"os"
@@ -32,7 +33,7 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	path, err := s.Backup(ctx)
+	path, _, err := s.Backup(ctx, BackupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestBackupRemovesStaleFiles(t *testing.T) {
 	}
 	old := time.Now().Add(-2 * staleBackup)
 	os.Chtimes(stale, old, old)
-	path, err := s.Backup(context.Background())
+	path, _, err := s.Backup(context.Background(), BackupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,5 +112,98 @@ func TestBackupRemovesStaleFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(fresh); err != nil {
 		t.Error("a recent backup file (maybe being streamed) was removed")
+	}
+}
+
+// TestBackupWithoutNotifiers: a backup that leaves the notifiers out holds
+// no byte of their URLs (nor of a delivery error quoting one), and keeps
+// everything else; a full backup keeps them, which shows the search for
+// the secret can find it.
+func TestBackupWithoutNotifiers(t *testing.T) {
+	const secret = "tk_9f3c2e71d4b8a605"
+	for _, tc := range []struct {
+		name      string
+		opt       BackupOptions
+		leftOut   int
+		hasSecret bool
+	}{
+		{"full", BackupOptions{}, 0, true},
+		{"without notifiers", BackupOptions{WithoutNotifiers: true}, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openTemp(t)
+			start := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+			synth(s, start, 600, "eth0")
+			if err := s.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			synth(s, start.Add(10*time.Minute), 30, "eth0") // stays pending
+			wantTotals, err := s.AllTimeTotals(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := s.AddNotifier(ctx, Notifier{Name: "phone", URL: "ntfy://:" + secret + "@ntfy.example/home", Events: []string{"plan"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := s.AddNotifier(ctx, Notifier{Name: "hook", URL: "https://hooks.example/in/" + secret, Events: []string{"plan"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.NotifierResult(ctx, b, 100, `Post "https://hooks.example/in/`+secret+`": connection refused`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.RaiseAlert(ctx, "plan:1:0:1000:50", 100, []byte(`{"event":"plan.threshold"}`), []int64{a, b}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.SavePlan(ctx, Plan{Name: "Home", Interfaces: []string{"eth0"}, Direction: "both", Period: "month", ResetDay: 1, TZ: "UTC", Thresholds: []int{50}}); err != nil {
+				t.Fatal(err)
+			}
+
+			path, leftOut, err := s.Backup(ctx, tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer RemoveBackup(path)
+			if leftOut != tc.leftOut {
+				t.Errorf("left out %d notifiers, want %d", leftOut, tc.leftOut)
+			}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := bytes.Contains(raw, []byte(secret)); got != tc.hasSecret {
+				t.Errorf("the file holds the secret: %v, want %v", got, tc.hasSecret)
+			}
+			if ns, err := s.Notifiers(ctx); err != nil || len(ns) != 2 {
+				t.Errorf("the live database's notifiers: %d %v, want both kept", len(ns), err)
+			}
+
+			c, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			var check string
+			if err := c.r.QueryRowContext(ctx, "SELECT integrity_check FROM pragma_integrity_check").Scan(&check); err != nil || check != "ok" {
+				t.Errorf("the backup: integrity %q %v", check, err)
+			}
+			ns, err := c.Notifiers(ctx)
+			if err != nil || len(ns) != 2-tc.leftOut {
+				t.Errorf("the backup's notifiers: %d %v, want %d", len(ns), err, 2-tc.leftOut)
+			}
+			if got, err := c.AllTimeTotals(ctx); err != nil || !maps.Equal(got, wantTotals) {
+				t.Errorf("the backup's totals %v %v, want %v (pending records included)", got, err, wantTotals)
+			}
+			if plans, err := c.Plans(ctx); err != nil || len(plans) != 1 {
+				t.Errorf("the backup's plans: %v %v, want the one", plans, err)
+			}
+			// The alert stays recorded, so a server started on the copy
+			// does not raise it again.
+			if raised, err := c.AlertRaised(ctx, "plan:1:0:1000:50"); err != nil || !raised {
+				t.Errorf("the backup's alert: %v %v, want it kept", raised, err)
+			}
+		})
 	}
 }

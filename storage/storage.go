@@ -81,12 +81,33 @@ func Open(ctx context.Context, path string) (*Storage, error) {
 // flushes come every minute or so (PERFORMANCE.md).
 const pageSize = 4096
 
+// privateMode is the mode of the files Net-Pulse creates for databases: the
+// database holds notifiers' URLs, secrets included, so only its owner may
+// read it, whatever the folder's mode. SQLite gives the -wal and -shm files
+// the database file's mode, and takes an empty file as a new database.
+const privateMode = 0o600
+
+// newPrivateFile creates path, empty, with privateMode, for VACUUM INTO to
+// fill (which would otherwise create it readable by all).
+func newPrivateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, privateMode)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 // create gives a new database file its page size, which can only be chosen
 // before the first table and before WAL mode writes the header.
 func create(ctx context.Context, path string) error {
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
 		return nil
 	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, privateMode)
+	if err != nil {
+		return fmt.Errorf("storage: %w", err) // "open PATH: permission denied", not SQLite's "unable to open database file"
+	}
+	f.Close()
 	db, err := openDB(path, "")
 	if err != nil {
 		return err
@@ -159,6 +180,9 @@ func (s *Storage) restore(ctx context.Context) error {
 	}
 	tmp := s.path + ".restore"
 	os.Remove(tmp)
+	if err := newPrivateFile(tmp); err != nil {
+		return fmt.Errorf("storage: the database file %s was deleted and could not be restored: %w", s.path, err)
+	}
 	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
 		return fmt.Errorf("storage: the database file %s was deleted and could not be restored: %w", s.path, describe(err))
 	}

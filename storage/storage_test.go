@@ -193,3 +193,68 @@ func TestReplacedFileKeepsSamplesInMemory(t *testing.T) {
 		t.Error("the other file was modified")
 	}
 }
+
+// The database holds notifiers' URLs with their secrets: every file
+// Net-Pulse creates for it is its owner's alone, even in a folder others
+// can read, as a --data-dir chosen by hand often is.
+func TestDatabaseFilesArePrivate(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, filepath.Join(dir, "netpulse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 100})
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	backup, _, err := s.Backup(ctx, BackupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(backup)
+	files := map[string]string{"database": s.Path(), "its WAL": s.Path() + "-wal", "its shared memory": s.Path() + "-shm", "a backup": backup}
+	checkPrivate := func(t *testing.T) {
+		t.Helper()
+		for what, path := range files {
+			st, err := os.Stat(path)
+			if err != nil {
+				t.Errorf("%s: %v", what, err)
+				continue
+			}
+			if perm := st.Mode().Perm(); perm&0o077 != 0 {
+				t.Errorf("%s %s has mode %v: others may read it", what, filepath.Base(path), perm)
+			}
+		}
+	}
+	checkPrivate(t)
+
+	// Deleted while running: the file written back is private too.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(s.Path() + suffix)
+	}
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 23})
+	if err := s.Flush(ctx); !errors.Is(err, ErrRestored) {
+		t.Fatalf("flush after deletion: %v", err)
+	}
+	delete(files, "a backup")
+	checkPrivate(t)
+}
+
+// A folder Net-Pulse cannot create its file in is named with the system's
+// reason, not SQLite's "unable to open database file".
+func TestOpenNamesWhyTheFileCannotBeCreated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "netpulse.db")
+	s, err := Open(context.Background(), path)
+	if err == nil {
+		s.Close()
+		t.Fatal("want an error")
+	}
+	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "no such file or directory") {
+		t.Errorf("want the path and the reason, got %q", msg)
+	}
+}

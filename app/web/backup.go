@@ -15,18 +15,27 @@ import (
 // backupWriteTime bounds how long a backup download may take.
 const backupWriteTime = 10 * time.Minute
 
-// backupName is the download's file name: the date and time it was taken.
-func backupName(t time.Time) string {
-	return "netpulse-" + t.Format("2006-01-02-150405") + ".db"
+// backupName is the download's file name: the date and time it was taken,
+// and whether the notifiers were left out.
+func backupName(t time.Time, withoutNotifiers bool) string {
+	name := "netpulse-" + t.Format("2006-01-02-150405")
+	if withoutNotifiers {
+		name += "-without-notifiers"
+	}
+	return name + ".db"
 }
 
 // backup streams a snapshot of the database as an attachment; the
 // snapshot file is deleted once sent.
 func (h *handler) backup(w http.ResponseWriter, r *http.Request) {
-	path, err := h.svc.Backup(r.Context())
+	path, leftOut, err := h.svc.Backup(r.Context())
 	if err != nil {
 		h.respond(w, r, nil, err)
 		return
+	}
+	if leftOut > 0 {
+		h.log.Info("backup sent without the notifiers, whose URLs hold secrets: Net-Pulse listens beyond this machine without a password",
+			"notifiers", leftOut)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -49,7 +58,7 @@ func (h *handler) backup(w http.ResponseWriter, r *http.Request) {
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "application/vnd.sqlite3")
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": backupName(time.Now())}))
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": backupName(time.Now(), leftOut > 0)}))
 	hd.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
 	hd.Set("Cache-Control", "no-store")
 	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(backupWriteTime))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netpulse/netpulse/app"
 	"github.com/netpulse/netpulse/storage"
 )
 
@@ -89,5 +91,60 @@ func TestBackupDownload(t *testing.T) {
 	resp, _ = call{method: "GET", path: "/api/backup", header: map[string]string{"Authorization": ""}}.do(t, srv)
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("GET /api/backup without the password: %s, want 401", resp.Status)
+	}
+}
+
+// TestBackupLeavesOutNotifiersBeyondLoopback: listening beyond loopback
+// without a password, where notifiers cannot be managed, a backup leaves
+// them out (their URLs hold secrets the API never shows) and says so in its
+// name and the log; with a password, or on loopback, it is whole.
+func TestBackupLeavesOutNotifiersBeyondLoopback(t *testing.T) {
+	const secret = "tk_51d0b2a97c6e3f88"
+	for _, tc := range []struct {
+		name, listen, password string
+		whole                  bool
+	}{
+		{"all addresses, no password", "0.0.0.0:8080", "", false},
+		{"a LAN address, no password", "192.168.1.5:8080", "", false},
+		{"all addresses, password", "0.0.0.0:8080", testPassword, true},
+		{"loopback, no password", "127.0.0.1:8080", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			seedStore(t, dir, storage.Record{Interface: "np16b", Time: time.Now(), RxBytes: 1234, TxBytes: 56})
+			addStoredNotifier(t, dir, storage.Notifier{Name: "phone", URL: "ntfy://:" + secret + "@ntfy.example/home", Events: []string{"plan"}})
+			logs := &syncBuffer{}
+			_, srv := planServer(t, dir, app.Config{Listen: tc.listen, Password: tc.password}, logs)
+
+			resp, body := getRaw(t, srv.URL+"/api/backup")
+			if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "SQLite format 3\x00") {
+				t.Fatalf("GET /api/backup: %s: %.200q", resp.Status, body)
+			}
+			cd := resp.Header.Get("Content-Disposition")
+			if got := strings.Contains(cd, "-without-notifiers.db"); got == tc.whole {
+				t.Errorf("Content-Disposition %q: named as without notifiers %v, want %v", cd, got, !tc.whole)
+			}
+			if got := bytes.Contains(body, []byte(secret)); got != tc.whole {
+				t.Errorf("the backup holds the notifier's secret: %v, want %v", got, tc.whole)
+			}
+			if got := strings.Contains(logs.String(), "backup sent without the notifiers"); got == tc.whole {
+				t.Errorf("the log tells the notifiers were left out: %v, want %v", got, !tc.whole)
+			}
+			if strings.Contains(logs.String(), secret) {
+				t.Error("the log holds the notifier's secret")
+			}
+			path := filepath.Join(t.TempDir(), "netpulse.db")
+			if err := os.WriteFile(path, body, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c, err := storage.Open(context.Background(), path)
+			if err != nil {
+				t.Fatalf("open the downloaded backup: %v", err)
+			}
+			defer c.Close()
+			if totals, err := c.AllTimeTotals(context.Background()); err != nil || totals["np16b"].RxBytes != 1234 {
+				t.Errorf("backup's totals %v %v", totals, err)
+			}
+		})
 	}
 }
