@@ -26,8 +26,18 @@ func backupName(t time.Time, withoutNotifiers bool) string {
 }
 
 // backup streams a snapshot of the database as an attachment; the
-// snapshot file is deleted once sent.
+// snapshot file is deleted once sent. One at a time: each is a full copy of
+// the database, on disk until its download ends (a slow one may take
+// minutes), so many at once could fill the disk the recording needs.
 func (h *handler) backup(w http.ResponseWriter, r *http.Request) {
+	select {
+	case h.backups <- struct{}{}:
+		defer func() { <-h.backups }()
+	default:
+		w.Header().Set("Retry-After", "10")
+		WriteError(w, http.StatusServiceUnavailable, "another backup is being made or downloaded; try again when it has finished")
+		return
+	}
 	path, leftOut, err := h.svc.Backup(r.Context())
 	if err != nil {
 		h.respond(w, r, nil, err)

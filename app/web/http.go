@@ -44,6 +44,7 @@ type handler struct {
 	liveClients atomic.Int64  // open /api/live streams
 	scrapes     chan struct{} // bounds concurrent /metrics scrapes
 	queries     chan struct{} // bounds concurrent /api/traffic work
+	backups     chan struct{} // one backup at a time: each is a copy of the database on disk
 }
 
 // NewHandler returns the HTTP API and the dashboard (assets, with
@@ -53,7 +54,8 @@ func NewHandler(svc *app.Service, cfg app.Config, assets fs.FS, log *slog.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{svc: svc, log: log, scrapes: make(chan struct{}, 4), queries: make(chan struct{}, 2)}
+	h := &handler{svc: svc, log: log, scrapes: make(chan struct{}, 4), queries: make(chan struct{}, 2),
+		backups: make(chan struct{}, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/health", h.health)
 	mux.HandleFunc("GET /api/interfaces", h.interfaces)

@@ -148,3 +148,77 @@ func TestBackupLeavesOutNotifiersBeyondLoopback(t *testing.T) {
 		})
 	}
 }
+
+// TestBackupOneAtATime: while one backup is being downloaded, slowly, a
+// second is refused with a 503 that says why, and no second copy of the
+// database is made; once the first download ends, a backup works again.
+func TestBackupOneAtATime(t *testing.T) {
+	dir := t.TempDir()
+	seedStore(t, dir, storage.Record{Interface: "np16b", Time: time.Now(), RxBytes: 1234, TxBytes: 56})
+	// A database larger than the sockets hold, so the first download
+	// stays in progress while its body is not read.
+	st, err := storage.Open(context.Background(), filepath.Join(dir, "netpulse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetSettings(context.Background(), map[string]string{"ballast": strings.Repeat("x", 48<<20)}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	_, srv := newTestServerIn(t, testPassword, dir)
+
+	get := func() *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+"/api/backup", nil)
+		req.SetBasicAuth("", testPassword)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	snapshots := func() int {
+		entries, _ := os.ReadDir(dir)
+		n := 0
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".netpulse-backup-") {
+				n++
+			}
+		}
+		return n
+	}
+
+	slow := get() // headers read, body not
+	if slow.StatusCode != http.StatusOK {
+		t.Fatalf("first backup: %s", slow.Status)
+	}
+	second := get()
+	body, _ := io.ReadAll(second.Body)
+	second.Body.Close()
+	if second.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "another backup") || second.Header.Get("Retry-After") == "" {
+		t.Errorf("second backup during the first: %s %.200q (Retry-After %q), want 503 saying why", second.Status, body, second.Header.Get("Retry-After"))
+	}
+	if n := snapshots(); n > 1 {
+		t.Errorf("%d snapshot files in the data folder, want at most the first's", n)
+	}
+
+	n, err := io.Copy(io.Discard, slow.Body)
+	slow.Body.Close()
+	if err != nil || n < 48<<20 {
+		t.Fatalf("first backup: %d bytes, %v", n, err)
+	}
+	// The slot comes back when the handler returns, just after the body ends.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp := get()
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && n >= 48<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a backup after the first ended: %s", resp.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
