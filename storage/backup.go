@@ -60,11 +60,16 @@ func (s *Storage) snapshot(ctx context.Context, path string) ([]Record, error) {
 	defer s.view.RUnlock()
 	// A connection of its own: the readers are query-only, which refuses
 	// VACUUM INTO, and the writer must stay free for the poll's flushes.
-	db, err := openDB(s.path, "")
+	// mode=rw: a database file deleted since the last flush (which writes
+	// it back) must not be created anew, empty, by the backup.
+	db, err := openDB(s.path, "mode=rw")
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
+	if _, err := os.Stat(s.path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("storage: back up: the database file %s was deleted; the next write puts it back, try again then", s.path)
+	}
 	if err := newPrivateFile(path); err != nil {
 		return nil, fmt.Errorf("storage: back up %s: %w", s.path, err)
 	}
@@ -93,10 +98,30 @@ func finishCopy(ctx context.Context, path string, recs []Record, opt BackupOptio
 	if err == nil && opt.WithoutNotifiers {
 		leftOut, err = c.dropNotifiers(ctx)
 	}
+	if err == nil {
+		err = c.checkpointAll(ctx)
+	}
 	if cerr := c.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("storage: back up: close the copy: %w", cerr)
 	}
 	return leftOut, err
+}
+
+// checkpointAll copies the whole WAL into the database file and empties it,
+// so that the file alone holds what was written: a backup is served as the
+// file alone. It fails, rather than leaving frames behind, when another
+// connection holds the WAL.
+func (s *Storage) checkpointAll(ctx context.Context) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	var busy, frames, done int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done); err != nil {
+		return fmt.Errorf("storage: back up: checkpoint the copy: %w", describe(err))
+	}
+	if busy != 0 {
+		return errors.New("storage: back up: checkpoint the copy: another connection holds it")
+	}
+	return nil
 }
 
 // removeDB removes a database file and its WAL and shared-memory files.

@@ -3,10 +3,12 @@ package storage
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -118,17 +120,20 @@ func TestBackupRemovesStaleFiles(t *testing.T) {
 // TestBackupWithoutNotifiers: a backup that leaves the notifiers out holds
 // no byte of their URLs (nor of a delivery error quoting one), and keeps
 // everything else; a full backup keeps them, which shows the search for
-// the secret can find it.
+// the secret can find it. Thirty long notifiers fill more than a page,
+// whose rearranging left URL bytes behind even with secure_delete.
 func TestBackupWithoutNotifiers(t *testing.T) {
 	const secret = "tk_9f3c2e71d4b8a605"
 	for _, tc := range []struct {
 		name      string
 		opt       BackupOptions
-		leftOut   int
+		more      int // notifiers beyond the two, with long URLs
 		hasSecret bool
 	}{
 		{"full", BackupOptions{}, 0, true},
-		{"without notifiers", BackupOptions{WithoutNotifiers: true}, 2, false},
+		{"without notifiers", BackupOptions{WithoutNotifiers: true}, 0, false},
+		{"full, thirty long ones", BackupOptions{}, 28, true},
+		{"without thirty long ones", BackupOptions{WithoutNotifiers: true}, 28, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -154,6 +159,21 @@ func TestBackupWithoutNotifiers(t *testing.T) {
 			if err := s.NotifierResult(ctx, b, 100, `Post "https://hooks.example/in/`+secret+`": connection refused`); err != nil {
 				t.Fatal(err)
 			}
+			long := "https://hooks.example/services/" + strings.Repeat(secret+"/", 5)
+			for i := range tc.more {
+				id, err := s.AddNotifier(ctx, Notifier{Name: fmt.Sprint("hook ", i), URL: long + fmt.Sprint(i), Events: []string{"plan"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.NotifierResult(ctx, id, 100, `Post "`+long+`": connection refused`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			all := 2 + tc.more
+			leftOut := 0
+			if tc.opt.WithoutNotifiers {
+				leftOut = all
+			}
 			if _, err := s.RaiseAlert(ctx, "plan:1:0:1000:50", 100, []byte(`{"event":"plan.threshold"}`), []int64{a, b}); err != nil {
 				t.Fatal(err)
 			}
@@ -161,13 +181,13 @@ func TestBackupWithoutNotifiers(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			path, leftOut, err := s.Backup(ctx, tc.opt)
+			path, got, err := s.Backup(ctx, tc.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer RemoveBackup(path)
-			if leftOut != tc.leftOut {
-				t.Errorf("left out %d notifiers, want %d", leftOut, tc.leftOut)
+			if got != leftOut {
+				t.Errorf("left out %d notifiers, want %d", got, leftOut)
 			}
 			raw, err := os.ReadFile(path)
 			if err != nil {
@@ -176,8 +196,8 @@ func TestBackupWithoutNotifiers(t *testing.T) {
 			if got := bytes.Contains(raw, []byte(secret)); got != tc.hasSecret {
 				t.Errorf("the file holds the secret: %v, want %v", got, tc.hasSecret)
 			}
-			if ns, err := s.Notifiers(ctx); err != nil || len(ns) != 2 {
-				t.Errorf("the live database's notifiers: %d %v, want both kept", len(ns), err)
+			if ns, err := s.Notifiers(ctx); err != nil || len(ns) != all {
+				t.Errorf("the live database's notifiers: %d %v, want all %d kept", len(ns), err, all)
 			}
 
 			c, err := Open(ctx, path)
@@ -190,8 +210,8 @@ func TestBackupWithoutNotifiers(t *testing.T) {
 				t.Errorf("the backup: integrity %q %v", check, err)
 			}
 			ns, err := c.Notifiers(ctx)
-			if err != nil || len(ns) != 2-tc.leftOut {
-				t.Errorf("the backup's notifiers: %d %v, want %d", len(ns), err, 2-tc.leftOut)
+			if err != nil || len(ns) != all-leftOut {
+				t.Errorf("the backup's notifiers: %d %v, want %d", len(ns), err, all-leftOut)
 			}
 			if got, err := c.AllTimeTotals(ctx); err != nil || !maps.Equal(got, wantTotals) {
 				t.Errorf("the backup's totals %v %v, want %v (pending records included)", got, err, wantTotals)

@@ -244,17 +244,17 @@ func (s *Storage) deleteRow(ctx context.Context, table string, id int64) (bool, 
 }
 
 // dropNotifiers deletes every notifier and, by cascade, its deliveries,
-// with secure_delete on, so that their URLs are overwritten in the file
-// rather than left in free space. It is for a copy that must not carry
-// them; the connection keeps the setting until closed.
+// then rebuilds the file with VACUUM: deleted rows leave their bytes in
+// free space, and even secure_delete leaves some in a page the delete
+// rearranges. It is for a copy that must not carry their URLs.
 func (s *Storage) dropNotifiers(ctx context.Context) (int, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
-	if _, err := s.w.ExecContext(ctx, "PRAGMA secure_delete = ON"); err != nil {
-		return 0, fmt.Errorf("storage: leave out notifiers: %w", describe(err))
-	}
 	res, err := s.w.ExecContext(ctx, "DELETE FROM notifiers")
 	if err != nil {
+		return 0, fmt.Errorf("storage: leave out notifiers: %w", describe(err))
+	}
+	if _, err := s.w.ExecContext(ctx, "VACUUM"); err != nil {
 		return 0, fmt.Errorf("storage: leave out notifiers: %w", describe(err))
 	}
 	n, _ := res.RowsAffected()

@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +146,9 @@ func TestSettingsAllOrNothing(t *testing.T) {
 }
 
 func TestDeletedFileIsRestored(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows does not delete a file SQLite holds open")
+	}
 	s := openTemp(t)
 	ctx := context.Background()
 	if err := s.SetSettings(ctx, map[string]string{"theme": "dark"}); err != nil {
@@ -198,6 +203,9 @@ func TestReplacedFileKeepsSamplesInMemory(t *testing.T) {
 // Net-Pulse creates for it is its owner's alone, even in a folder others
 // can read, as a --data-dir chosen by hand often is.
 func TestDatabaseFilesArePrivate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows files have no Unix mode; the data folder's ACL guards them")
+	}
 	ctx := context.Background()
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o755); err != nil {
@@ -254,7 +262,46 @@ func TestOpenNamesWhyTheFileCannotBeCreated(t *testing.T) {
 		s.Close()
 		t.Fatal("want an error")
 	}
-	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "no such file or directory") {
-		t.Errorf("want the path and the reason, got %q", msg)
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), path) {
+		t.Errorf("want the path and the system's reason, got %q", err)
+	}
+	if strings.Contains(err.Error(), "unable to open database file") {
+		t.Errorf("want the system's reason, not SQLite's: %q", err)
+	}
+}
+
+// A backup asked for after the database file was deleted, before the next
+// flush writes it back, says so and creates no empty file in its place
+// (which the flush would then take for a replaced file).
+func TestBackupWhileTheFileIsDeleted(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows does not delete a file SQLite holds open")
+	}
+	ctx := context.Background()
+	s := openTemp(t)
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 100})
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(s.Path() + suffix)
+	}
+	path, _, err := s.Backup(ctx, BackupOptions{})
+	if err == nil {
+		RemoveBackup(path)
+		t.Fatal("backup of a deleted database: want an error")
+	}
+	if !strings.Contains(err.Error(), "was deleted") {
+		t.Errorf("the error does not say why: %v", err)
+	}
+	if _, err := os.Stat(s.Path()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the backup created a file in the database's place: %v", err)
+	}
+	s.Add(Record{Interface: "eth0", Time: time.Now(), RxBytes: 23})
+	if err := s.Flush(ctx); !errors.Is(err, ErrRestored) {
+		t.Fatalf("flush after the refused backup: %v, want the file written back", err)
+	}
+	if got, err := s.AllTimeTotals(ctx); err != nil || got["eth0"].RxBytes != 123 {
+		t.Errorf("totals after the file was written back: %v %v, want 123 bytes received", got, err)
 	}
 }
