@@ -587,6 +587,14 @@ async function main() {
       throw new Error(`${e.message} (${last})`);
     });
     log(`     ${last}`);
+    // 23 hours ago this server's database did not exist: that hour shows as
+    // not recorded, with the note under the table, never as "0 B".
+    const hours = page.getByTestId('history-hours');
+    const before = await hours.locator('tbody tr').last().textContent();
+    assert(before.includes('not recorded') && !/\d\s*B/.test(before), `an hour before the server started reads ${JSON.stringify(before)}`);
+    assert(await hours.locator('caption').isVisible(), 'no note under the table for the hours not recorded');
+    const first = await hours.locator('tbody tr').first().textContent();
+    assert(!first.includes('not recorded') && /\d\s*(B|kB|KiB|MB|MiB|GB|GiB)\b/.test(first), `the current hour reads ${JSON.stringify(first)}`);
     await screenshot('history.png', { fullPage: true });
   });
 

@@ -74,11 +74,16 @@ export function buckets(traffic, name = null) {
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
+// recorded tells a period Net-Pulse recorded, if only zeros, from one it did
+// not record at all (it was not running, or not monitoring the interface):
+// the answer leaves buckets without rows out, and the table must not claim
+// "0 B" for traffic it never saw.
 function row(start) {
-  return { start, rx: 0, tx: 0, total: 0, rxPeak: 0, txPeak: 0, share: 0 };
+  return { start, rx: 0, tx: 0, total: 0, rxPeak: 0, txPeak: 0, share: 0, recorded: false };
 }
 
 function add(r, b) {
+  r.recorded = true;
   r.rx += b.rx;
   r.tx += b.tx;
   r.total = r.rx + r.tx;
@@ -110,7 +115,7 @@ function localKey(tSec, level) {
   return new Date(d.getFullYear(), m, day).getTime() / 1000;
 }
 
-/** hourRows are the 24 hours up to now's, newest first, with empty hours as zero. */
+/** hourRows are the 24 hours up to now's, newest first; hours without buckets are not recorded. */
 export function hourRows(list, now = new Date()) {
   const last = hourStart(now.getTime() / 1000);
   const starts = Array.from({ length: 24 }, (_, i) => last - i * HOUR);

@@ -48,6 +48,16 @@ describe('tables', () => {
     { t: day(2026, 3, 15), rx: 40, tx: 60, rxPeak: 5, txPeak: 5 },
   ];
 
+  it('rows tell a period recorded as zero from one not recorded at all', () => {
+    const h = Math.floor(now.getTime() / 1000 / 3600) * 3600;
+    const rows = hourRows([{ t: h, rx: 0, tx: 0, rxPeak: 0, txPeak: 0 }, { t: h - 2 * 3600, rx: 7, tx: 0, rxPeak: 0, txPeak: 0 }], now);
+    expect(rows.map((r) => r.recorded).slice(0, 4)).toEqual([true, false, true, false]);
+    expect(rows[0]).toMatchObject({ total: 0, recorded: true });
+    expect(rows[1]).toMatchObject({ total: 0, recorded: false });
+    expect(rows.filter((r) => r.recorded)).toHaveLength(2);
+    expect(yearRows(list, now).map((r) => r.recorded)).toEqual([true, false, true]);
+  });
+
   it('days: the last 30 local days, newest first, empty days as zero', () => {
     const rows = dayRows(list, now);
     expect(rows).toHaveLength(30);
