@@ -17,7 +17,7 @@ const backupPrefix = ".netpulse-backup-"
 // BackupOptions says what a backup leaves out.
 type BackupOptions struct {
 	// WithoutNotifiers leaves the notifiers and their deliveries out of the
-	// copy: their URLs hold secrets. The deleted rows are overwritten, so
+	// copy: their URLs hold secrets. The copy is rebuilt without them, so
 	// no byte of a URL stays in the file.
 	WithoutNotifiers bool
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"sync"
@@ -87,8 +88,8 @@ const pageSize = 4096
 // the database file's mode, and takes an empty file as a new database.
 const privateMode = 0o600
 
-// newPrivateFile creates path, empty, with privateMode, for VACUUM INTO to
-// fill (which would otherwise create it readable by all).
+// newPrivateFile creates path, empty, with privateMode, for SQLite or
+// VACUUM INTO to fill (either would otherwise create it readable by all).
 func newPrivateFile(path string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, privateMode)
 	if err != nil {
@@ -103,11 +104,10 @@ func create(ctx context.Context, path string) error {
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
 		return nil
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, privateMode)
-	if err != nil {
+	// An empty file may be there already (SQLite takes it as new).
+	if err := newPrivateFile(path); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("storage: %w", err) // "open PATH: permission denied", not SQLite's "unable to open database file"
 	}
-	f.Close()
 	db, err := openDB(path, "")
 	if err != nil {
 		return err

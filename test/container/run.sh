@@ -5,7 +5,8 @@
 # a read-only root holding only the image's files, /data and /proc.
 #
 #   A  the host's network namespace: health, --healthcheck, the host's
-#      interfaces, a clean stop on SIGTERM
+#      interfaces, a clean stop on SIGTERM, the database file's owner and
+#      mode, and a data folder it may not write
 #   B  a fresh network namespace (only lo), listening on 0.0.0.0:8080 as the
 #      image does: the container-only-network warning in the log and health
 #   C  a namespace holding lo and one end of a veth pair, with its own sysfs,
@@ -250,6 +251,25 @@ if start A host 0; then
 	check "A: exits 0 within 10 s of SIGTERM as PID 1 (got $RC)" test "$RC" = 0 || show_log A
 	check "A: wrote /data/netpulse.db as uid $APP_UID" \
 		test "$(stat -c %u "$WORK/data-A/netpulse.db" 2>/dev/null)" = "$APP_UID"
+	mode=$(stat -c %a "$WORK/data-A/netpulse.db" 2>/dev/null)
+	check "A: /data/netpulse.db is its owner's alone (mode $mode)" test "$mode" = 600
+	# a data folder of the user's own, not given to the image's user (docs/docker.md)
+	mkdir -p "$WORK/data-root" && chmod 755 "$WORK/data-root"
+	in_root host 0 "$WORK/data-root" /usr/local/bin/netpulse --headless >"$WORK/root-dir.log" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	rc=running
+	if ! kill -0 "$pid" 2>/dev/null; then
+		rc=0
+		wait "$pid" || rc=$?
+	fi
+	check "A: a folder it may not write stops it at start (exit $rc), naming the file and the reason" \
+		bash -c '[ "$1" != running ] && [ "$1" != 0 ] && grep -qF "storage: open /data/netpulse.db: permission denied" "$2"' _ "$rc" "$WORK/root-dir.log" ||
+		sed 's/^/  /' "$WORK/root-dir.log"
 	hc=0
 	in_root host 0 "$WORK/data-A" /usr/local/bin/netpulse --healthcheck >/dev/null 2>&1 || hc=$?
 	check "A: --healthcheck exits non-zero when nothing answers (got $hc)" test "$hc" != 0
