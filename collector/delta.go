@@ -45,7 +45,19 @@ const (
 	// a longer one (a restart after downtime) the counter may have wrapped
 	// any number of times, so a drop is counted as a reset.
 	maxWrapSpan = 60 * time.Second
+	// maxWrap is the largest wrapped delta ever believed, half the 32-bit
+	// range: a counter that wrapped was in its upper half, so a drop from
+	// the lower half is a reset whatever the interval. Without this cap, a
+	// reset at a poll of 4 s or more (or a read after a short restart) was
+	// counted as a wrap of nearly 4 GiB.
+	maxWrap = 1 << 31
 )
+
+// wrapLimit is the largest wrapped delta believed after secs seconds of a
+// counter that moves at most perSecond.
+func wrapLimit(secs, perSecond float64) uint64 {
+	return uint64(math.Min(secs*perSecond, maxWrap))
+}
 
 // Checkpoint is the last reading of an interface that was recorded, kept in
 // storage so that a restart within the same boot can count the traffic that
@@ -203,8 +215,8 @@ func diff(st *trackState, cur Counters, now time.Time) Delta {
 	if elapsed > maxWrapSpan {
 		secs = 0
 	}
-	byteLimit := uint64(math.Min(secs*maxBytesPerSecond, math.MaxUint32))
-	pktLimit := uint64(math.Min(secs*maxPacketsPerSecond, math.MaxUint32))
+	byteLimit := wrapLimit(secs, maxBytesPerSecond)
+	pktLimit := wrapLimit(secs, maxPacketsPerSecond)
 	var r [8]bool
 	d.RxBytes, r[0] = counterDelta(prev.RxBytes, cur.RxBytes, byteLimit)
 	d.TxBytes, r[1] = counterDelta(prev.TxBytes, cur.TxBytes, byteLimit)

@@ -50,6 +50,18 @@ func TestTracker(t *testing.T) {
 			{0, []Counters{c("eth0", 2, 100000, 100000)}, nil, nil},
 			{time.Second, []Counters{c("eth0", 2, 10, 10)}, map[string][2]uint64{"eth0": {10, 10}}, []string{"eth0"}},
 		}},
+		{"a reset polled every 4 s is a reset, not a 4 GiB spike", []step{
+			{0, []Counters{c("eth0", 2, 100000, 100000)}, nil, nil},
+			{4 * time.Second, []Counters{c("eth0", 2, 10, 10)}, map[string][2]uint64{"eth0": {10, 10}}, []string{"eth0"}},
+		}},
+		{"a reset read 10 s later (a recorded-only container) is a reset", []step{
+			{0, []Counters{c("eth0", 2, 1<<30, 1<<30)}, nil, nil},
+			{10 * time.Second, []Counters{c("eth0", 2, 10, 10)}, map[string][2]uint64{"eth0": {10, 10}}, []string{"eth0"}},
+		}},
+		{"a 32-bit wrap polled every 10 s is counted across the wrap", []step{
+			{0, []Counters{c("eth0", 2, math.MaxUint32-(1<<30), math.MaxUint32)}, nil, nil},
+			{10 * time.Second, []Counters{c("eth0", 2, 1<<20, 9)}, map[string][2]uint64{"eth0": {1<<30 + 1<<20 + 1, 10}}, nil},
+		}},
 		{"64-bit counter going down is a reset", []step{
 			{0, []Counters{c("eth0", 2, 1<<33, 1<<33)}, nil, nil},
 			{time.Second, []Counters{c("eth0", 2, 5, 6)}, map[string][2]uint64{"eth0": {5, 6}}, []string{"eth0"}},

@@ -205,7 +205,7 @@ func FuzzTracker(f *testing.F) {
 						if d.Elapsed <= 0 {
 							t.Fatalf("%s: elapsed %v", c.Name, d.Elapsed)
 						}
-						limit := uint64(math.Min(d.Elapsed.Seconds()*maxBytesPerSecond, math.MaxUint32))
+						limit := wrapLimit(d.Elapsed.Seconds(), maxBytesPerSecond)
 						explain(t, c.Name+" rx", prev.RxBytes, c.RxBytes, d.RxBytes, limit)
 						explain(t, c.Name+" tx", prev.TxBytes, c.TxBytes, d.TxBytes, limit)
 					}
