@@ -55,7 +55,10 @@ type Storage struct {
 
 	mu      sync.Mutex
 	pending []Record
-	ifaceID map[string]int64
+	// flushing is how many records at the front of pending a flush is
+	// writing: Add folds none of them, or the flush would drop others.
+	flushing int
+	ifaceID  map[string]int64
 }
 
 // Open opens (creating if needed) the database at path, checks it and

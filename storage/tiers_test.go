@@ -316,6 +316,54 @@ func TestFoldKeepsTotals(t *testing.T) {
 	}
 }
 
+// TestFoldDuringFlushKeepsEveryByte: polls that push the buffer past
+// maxPending while a flush writes it (an outage ending, or a long flush
+// interval with many interfaces) fold only records the flush is not
+// writing, so the flush drops exactly what it wrote.
+func TestFoldDuringFlushKeepsEveryByte(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	t0 := time.Now().Add(-10 * time.Hour).Truncate(time.Hour)
+	var want uint64
+	add := func(i int, rx uint64) {
+		s.Add(Record{Interface: "eth0", Time: t0.Add(time.Duration(i) * time.Second), RxBytes: rx})
+		want += rx
+	}
+	for i := range maxPending - 1 {
+		add(i, 1)
+	}
+	s.view.RLock() // a query in progress holds the flush before its commit
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil { // as gocron recovers a job's panic
+				done <- fmt.Errorf("the flush panicked: %v", r)
+			}
+		}()
+		done <- s.Flush(ctx)
+	}()
+	for s.view.TryRLock() { // until the flush waits to commit
+		s.view.RUnlock()
+		time.Sleep(time.Millisecond)
+	}
+	add(maxPending, 1000) // the next polls, past maxPending
+	add(maxPending+1, 1000)
+	s.view.RUnlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rx, _, err := s.Sum(ctx, []string{"eth0"}, t0.Unix(), t0.Add(24*time.Hour).Unix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rx != want || s.Pending() != 0 {
+		t.Errorf("recorded %d bytes with %d records pending, want %d with none", rx, s.Pending(), want)
+	}
+}
+
 // TestSQLBucketsMatchGoBuckets answers the same queries twice, once from
 // pending records (bucketed in Go against the calendar) and once after a
 // flush (bucketed in SQL): the answers must be identical, across DST

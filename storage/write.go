@@ -52,7 +52,10 @@ func (s *Storage) Add(recs ...Record) {
 	s.mu.Lock()
 	s.pending = append(s.pending, recs...)
 	if len(s.pending) > maxPending {
-		s.pending = foldOldest(s.pending, len(s.pending)/2)
+		// The records a flush is writing stay as they are (a new array, as
+		// the flush reads them unlocked); the fold takes the oldest after.
+		head, rest := s.pending[:s.flushing:s.flushing], s.pending[s.flushing:]
+		s.pending = append(head, foldOldest(rest, len(rest)/2)...)
 	}
 	s.mu.Unlock()
 }
@@ -108,10 +111,16 @@ func (s *Storage) Flush(ctx context.Context) error {
 func (s *Storage) flush(ctx context.Context) error {
 	s.mu.Lock()
 	batch := s.pending[:len(s.pending):len(s.pending)]
+	s.flushing = len(batch)
 	s.mu.Unlock()
 	if len(batch) == 0 {
 		return nil
 	}
+	defer func() {
+		s.mu.Lock()
+		s.flushing = 0
+		s.mu.Unlock()
+	}()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: flush: %w", describe(err))
@@ -143,6 +152,7 @@ func (s *Storage) flush(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending = dropFlushed(s.pending, len(batch))
+	s.flushing = 0
 	for name, id := range ids {
 		s.ifaceID[name] = id
 	}
