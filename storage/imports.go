@@ -136,7 +136,10 @@ func (im *Importer) Close() error {
 // into the coarsest tier, kept forever, so calendar totals are exact, at
 // the first hour the finer periods leave free, and into every finer tier
 // that has a single bucket holding the whole period (five minutes into
-// the 15-minute tier). Imported rows carry no peak rates. A period is
+// the 15-minute tier). A period whose bounds are not on the hour (local
+// periods where hours begin at :30 or :45) also goes into the 15-minute
+// tier while it keeps the period, at its first free quarter: calendar
+// queries in such a zone are answered from that tier. Imported rows carry no peak rates. A period is
 // taken only if it ends before Net-Pulse's own history of the interface
 // begins and overlaps no earlier import, so nothing is counted twice and a
 // second import of the same history adds nothing.
@@ -233,19 +236,22 @@ func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
 			}
 			rep.Rx += rx
 			rep.Tx += tx
-			// at: where the traffic is, for the coarser periods to find it.
-			at := p.Start
+			tiled := tiledBelow(p, hour)
 			for i, t := range tiers {
 				fits := t.bucketStart(p.Start) == t.bucketStart(p.End-1)
+				kept := t.keep == 0 || p.Start >= im.now.Add(-t.keep).Unix()
 				switch {
 				case i == coarsest && !fits:
-					at = freeHour(free, p, hour)
-					out = append(out, piece{i, at, rx, tx})
-				case fits && (t.keep == 0 || p.Start >= im.now.Add(-t.keep).Unix()):
+					out = append(out, piece{i, freeBucket(free, p, hour), rx, tx})
+				case fits && kept:
 					out = append(out, piece{i, t.bucketStart(p.Start), rx, tx})
+				case i == tiled && kept:
+					out = append(out, piece{i, freeBucket(free, p, t.bucket), rx, tx})
 				}
 			}
-			marks = append(marks, mark{at, rx, tx})
+			// The coarser periods find it at its start: they hold p whole,
+			// and the hour it went into may begin before p does.
+			marks = append(marks, mark{p.Start, rx, tx})
 		}
 		covered = append(covered, added...)
 		placed = append(placed, marks...)
@@ -271,21 +277,44 @@ func merged(spans []span) []span {
 	return out
 }
 
-// freeHour is the start of the first whole bucket of size hour inside p
-// that no span of free (sorted, disjoint) overlaps; failing that, the first
-// whole bucket inside p, or p's own when it has none.
-func freeHour(free []span, p ImportPeriod, hour int64) int64 {
-	first := p.Start + mod(-p.Start, hour)
-	if first+hour > p.End {
-		return p.Start - mod(p.Start, hour)
+// tiledBelow returns the index of the coarsest tier below the coarsest
+// whose buckets p's bounds fall on, when the coarsest's do not (p is a
+// local hour, day or month of a zone whose hours begin at :30 or :45, as
+// India's and Nepal's do), and -1 otherwise or when p fits one bucket of
+// such a tier (five minutes). That zone's calendar queries are answered
+// from the tier, so it must hold p's traffic whole.
+func tiledBelow(p ImportPeriod, hour int64) int {
+	if mod(p.Start, hour) == 0 && mod(p.End, hour) == 0 {
+		return -1
+	}
+	for i := len(tiers) - 2; i >= 0; i-- {
+		t := tiers[i]
+		switch {
+		case t.bucketStart(p.Start) == t.bucketStart(p.End-1):
+			return -1
+		case mod(p.Start, t.bucket) == 0 && mod(p.End, t.bucket) == 0:
+			return i
+		}
+	}
+	return -1
+}
+
+// freeBucket is the start of the first whole bucket of the given size
+// inside p that no span of free (sorted, disjoint) overlaps; failing that,
+// the first whole bucket inside p, or the one holding p's start when p
+// holds none.
+func freeBucket(free []span, p ImportPeriod, size int64) int64 {
+	first := p.Start + mod(-p.Start, size)
+	if first+size > p.End {
+		return p.Start - mod(p.Start, size)
 	}
 	h := first
-	for h+hour <= p.End {
+	for h+size <= p.End {
 		i := sort.Search(len(free), func(i int) bool { return free[i].to > h })
-		if i == len(free) || free[i].from >= h+hour {
+		if i == len(free) || free[i].from >= h+size {
 			return h
 		}
-		h = free[i].to + mod(-free[i].to, hour)
+		h = free[i].to + mod(-free[i].to, size)
 	}
 	return first
 }

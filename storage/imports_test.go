@@ -63,11 +63,22 @@ func dayTotals(t *testing.T, s *Storage, iface string, from, to time.Time) map[i
 	return out
 }
 
+// TestImportKeepsEveryPeriodsTotal imports the same local history in zones
+// whose hours begin on the hour and at :30 or :45, with and without DST:
+// every day, month and year of it, and every hour, reads as its period.
 func TestImportKeepsEveryPeriodsTotal(t *testing.T) {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
+	for _, zone := range []string{"Europe/Berlin", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Adelaide", "America/St_Johns"} {
+		t.Run(zone, func(t *testing.T) {
+			loc, err := time.LoadLocation(zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			importKeepsEveryPeriodsTotal(t, loc)
+		})
 	}
+}
+
+func importKeepsEveryPeriodsTotal(t *testing.T, loc *time.Location) {
 	path := filepath.Join(t.TempDir(), "netpulse.db")
 	levels := history(loc)
 	rep := importInto(t, path, "np16i", levels)
@@ -77,6 +88,38 @@ func TestImportKeepsEveryPeriodsTotal(t *testing.T) {
 	s, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	all, err := s.AllTimeTotals(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rx, tx uint64
+	for _, y := range levels[4] {
+		rx, tx = rx+y.Rx, tx+y.Tx
+	}
+	if a := all["np16i"]; a.RxBytes != rx || a.TxBytes != tx {
+		t.Errorf("all-time totals rx %d tx %d, want the years' %d %d", a.RxBytes, a.TxBytes, rx, tx)
+	}
+	// Hours are epoch buckets: where a zone's hours begin at :30 or :45,
+	// its hours are read as quarters.
+	group := time.Hour
+	if _, off := time.Unix(levels[1][0].Start, 0).In(loc).Zone(); off%3600 != 0 {
+		group = 15 * time.Minute
+	}
+	res, err := s.Traffic(context.Background(), Query{Interfaces: []string{"np16i"}, Start: time.Unix(levels[1][0].Start, 0), End: time.Unix(levels[1][11].End, 0), Group: group})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range levels[1] {
+		var rx, tx uint64
+		for _, b := range res.Series[0].Buckets {
+			if b.T >= p.Start && b.T < p.End {
+				rx, tx = rx+b.Rx, tx+b.Tx
+			}
+		}
+		if rx != p.Rx || tx != p.Tx {
+			t.Errorf("hour from %s: rx %d tx %d, want %d %d", time.Unix(p.Start, 0).In(loc), rx, tx, p.Rx, p.Tx)
+		}
 	}
 	days := dayTotals(t, s, "np16i", time.Date(2024, 1, 1, 0, 0, 0, 0, loc), time.Date(2026, 1, 1, 0, 0, 0, 0, loc))
 	sum := func(from, to int64) (rx, tx uint64) {
@@ -102,7 +145,7 @@ func TestImportKeepsEveryPeriodsTotal(t *testing.T) {
 		}
 	}
 	// The five minutes are in the 15-minute tier too.
-	res, err := s.Traffic(context.Background(), Query{Interfaces: []string{"np16i"}, Start: time.Unix(levels[0][0].Start, 0), End: time.Unix(levels[0][11].End, 0), Group: 15 * time.Minute})
+	res, err = s.Traffic(context.Background(), Query{Interfaces: []string{"np16i"}, Start: time.Unix(levels[0][0].Start, 0), End: time.Unix(levels[0][11].End, 0), Group: 15 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
