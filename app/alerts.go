@@ -61,6 +61,20 @@ type alerter struct {
 	gone          map[string]bool // gone interfaces: whether their alert went out
 	lastGone      map[string]time.Time
 	sendingDirect sync.WaitGroup
+
+	// unrecorded holds the outcomes of sends the database could not take
+	// (disk full, locked), by delivery id; the delivery loop owns it. The
+	// next rounds record them again rather than send again.
+	unrecorded map[int64]outcome
+}
+
+// outcome is what became of one try of a delivery.
+type outcome struct {
+	at       int64 // unix seconds
+	attempts int
+	done     bool // delivered, or given up (failed)
+	failed   bool
+	next     int64 // the next try, when not done
 }
 
 func newAlerter(s *Service) *alerter {
@@ -68,7 +82,8 @@ func newAlerter(s *Service) *alerter {
 		client: &http.Client{Timeout: deliveryTimeout},
 		wakeC:  make(chan struct{}, 1), sendC: make(chan struct{}, 1),
 		subs: map[chan Alert]struct{}{}, raised: map[string]bool{},
-		lastRate: map[string]time.Time{}, gone: map[string]bool{}, lastGone: map[string]time.Time{}}
+		lastRate: map[string]time.Time{}, gone: map[string]bool{}, lastGone: map[string]time.Time{},
+		unrecorded: map[int64]outcome{}}
 	return a
 }
 
@@ -236,14 +251,16 @@ func (a *alerter) checkPlans(ctx context.Context, now time.Time) {
 func (a *alerter) checkHealth(ctx context.Context, now time.Time) {
 	h := a.svc.Health()
 	switch bad := h.Status != "ok"; {
-	case bad && !a.degraded:
+	case bad && !a.degradedSent && now.Sub(a.lastDegraded) >= healthCooldown:
+		// Also when it broke again within the cooldown and stayed
+		// broken: the alert is late, not lost.
 		a.degraded = true
-		if now.Sub(a.lastDegraded) >= healthCooldown {
-			a.lastDegraded, a.degradedSent = now, true
-			al, body := healthAlert(h, now)
-			a.raise(ctx, fmt.Sprintf("health.degraded:%d", now.UnixNano()), "health", al, body, true)
-		}
-	case !bad && a.degraded:
+		a.lastDegraded, a.degradedSent = now, true
+		al, body := healthAlert(h, now)
+		a.raise(ctx, fmt.Sprintf("health.degraded:%d", now.UnixNano()), "health", al, body, true)
+	case bad:
+		a.degraded = true
+	case a.degraded:
 		a.degraded = false
 		if a.degradedSent {
 			a.degradedSent = false
@@ -271,14 +288,15 @@ func (a *alerter) checkInterfaces(ctx context.Context, now time.Time) {
 		present := !absent[name]
 		sent, wasGone := a.gone[name]
 		switch {
+		case !present && !sent && now.Sub(a.lastGone[name]) >= interfaceCooldown:
+			// Also when it left again within the cooldown and stayed
+			// away: the alert is late, not lost.
+			a.gone[name] = true
+			a.lastGone[name] = now
+			al, body := interfaceAlert("interface.gone", name, now)
+			a.raise(ctx, fmt.Sprintf("interface.gone:%s:%d", name, now.UnixNano()), "interface", al, body, true)
 		case !present && !wasGone:
-			sent = now.Sub(a.lastGone[name]) >= interfaceCooldown
-			a.gone[name] = sent
-			if sent {
-				a.lastGone[name] = now
-				al, body := interfaceAlert("interface.gone", name, now)
-				a.raise(ctx, fmt.Sprintf("interface.gone:%s:%d", name, now.UnixNano()), "interface", al, body, true)
-			}
+			a.gone[name] = false // within the cooldown: raised once it has passed
 		case present && wasGone:
 			delete(a.gone, name)
 			if sent {
@@ -425,7 +443,24 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) (next time.Time, o
 	for _, n := range ns {
 		byID[n.ID] = n
 	}
+	for id := range a.unrecorded {
+		if !slices.ContainsFunc(ds, func(d storage.Delivery) bool { return d.ID == id }) {
+			delete(a.unrecorded, id) // recorded after all, or deleted
+		}
+	}
 	for _, d := range ds {
+		if o, sent := a.unrecorded[d.ID]; sent {
+			// Sent already: only its outcome is still to be written.
+			if a.record(ctx, d.ID, o) != nil {
+				due(retry.Unix())
+				continue
+			}
+			delete(a.unrecorded, d.ID)
+			if !o.done {
+				due(o.next)
+			}
+			continue
+		}
 		n, known := byID[d.Notifier]
 		if !known {
 			continue // its notifier is being deleted with it
@@ -443,25 +478,38 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) (next time.Time, o
 		if ctx.Err() != nil {
 			return next, ok // stopping: the delivery stays pending
 		}
-		at := time.Now().Unix()
-		attempts := d.Attempts + 1
+		o := outcome{at: time.Now().Unix(), attempts: d.Attempts + 1}
 		switch {
 		case err == nil:
-			err = a.svc.store.DeliveryDone(ctx, d.ID, at, false)
-		case attempts >= maxDeliveryAttempts:
-			a.log.Warn("alerts: giving up a delivery", "notifier", n.Name, "alert", d.Alert, "attempts", attempts)
-			err = a.svc.store.DeliveryDone(ctx, d.ID, at, true)
+			o.done = true
+		case o.attempts >= maxDeliveryAttempts:
+			a.log.Warn("alerts: giving up a delivery", "notifier", n.Name, "alert", d.Alert, "attempts", o.attempts)
+			o.done, o.failed = true, true
 		default:
-			wait := min(firstRetry<<(attempts-1), maxRetry)
-			err = a.svc.store.DeliveryRetry(ctx, d.ID, attempts, at+int64(wait/time.Second))
-			due(at + int64(wait/time.Second))
+			o.next = o.at + int64(min(firstRetry<<(o.attempts-1), maxRetry)/time.Second)
 		}
-		if err != nil {
-			a.log.Warn("alerts: cannot record a delivery", "err", err)
+		if a.record(ctx, d.ID, o) != nil {
+			a.unrecorded[d.ID] = o
 			due(retry.Unix())
+		} else if !o.done {
+			due(o.next)
 		}
 	}
 	return next, ok
+}
+
+// record writes a delivery's outcome.
+func (a *alerter) record(ctx context.Context, id int64, o outcome) error {
+	var err error
+	if o.done {
+		err = a.svc.store.DeliveryDone(ctx, id, o.at, o.failed)
+	} else {
+		err = a.svc.store.DeliveryRetry(ctx, id, o.attempts, o.next)
+	}
+	if err != nil {
+		a.log.Warn("alerts: cannot record a delivery", "err", err)
+	}
+	return err
 }
 
 // send delivers body to n and records the outcome on the notifier. Errors

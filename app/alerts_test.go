@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -248,5 +249,129 @@ func TestAlertsWhenPollsStop(t *testing.T) {
 	}
 	if got := hook.events(); !slices.Equal(got, []string{"health.degraded"}) {
 		t.Fatalf("with polls stopped, the sink received %v, want one health.degraded", got)
+	}
+}
+
+// published collects the alerts published until none comes for a while.
+func published(ch <-chan Alert) (evs []string) {
+	for {
+		select {
+		case a := <-ch:
+			evs = append(evs, a.Event)
+		case <-time.After(200 * time.Millisecond):
+			return evs
+		}
+	}
+}
+
+// TestCooldownsDelayAlerts: a cooldown makes an alert late, never lost.
+// Health that breaks again within its cooldown and stays broken, and an
+// interface that leaves again within the hour and stays away, are told
+// once the cooldown has passed, and only once.
+func TestCooldownsDelayAlerts(t *testing.T) {
+	ctx := context.Background()
+	t.Run("health", func(t *testing.T) {
+		svc := newService(t, t.TempDir(), Config{})
+		svc.alerts.stop() // the rounds below are driven by hand
+		ch, unsub := svc.SubscribeAlerts()
+		defer unsub()
+		t0 := time.Now()
+		for _, step := range []struct {
+			at  time.Duration
+			err error
+		}{
+			{0, errors.New("the disk is full")},
+			{time.Minute, nil},
+			{2 * time.Minute, errors.New("the disk is full")}, // within the cooldown
+			{5 * time.Minute, errors.New("the disk is full")},
+			{20 * time.Minute, errors.New("the disk is full")}, // past it
+			{24 * time.Hour, errors.New("the disk is full")},
+			{25 * time.Hour, nil},
+		} {
+			svc.mu.Lock()
+			svc.flushErr = step.err
+			svc.mu.Unlock()
+			svc.alerts.checkHealth(ctx, t0.Add(step.at))
+		}
+		want := []string{"health.degraded", "health.recovered", "health.degraded", "health.recovered"}
+		if got := published(ch); !slices.Equal(got, want) {
+			t.Errorf("alerts %v, want %v", got, want)
+		}
+	})
+	t.Run("interface", func(t *testing.T) {
+		svc := newService(t, t.TempDir(), Config{})
+		seed(t, svc, storage.Record{Interface: "np19g", Time: time.Now(), RxBytes: 1})
+		if _, err := svc.SetMonitoredInterfaces(ctx, []string{"np19g"}); err != nil {
+			t.Fatal(err)
+		}
+		for dl := time.Now().Add(5 * time.Second); !svc.poller.Absent([]string{"np19g"})["np19g"]; time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(dl) {
+				t.Fatal("the polls never found np19g absent")
+			}
+		}
+		svc.alerts.stop()
+		ch, unsub := svc.SubscribeAlerts()
+		defer unsub()
+		// It left 30 minutes ago (told), came back, and is gone again.
+		t0 := time.Now()
+		clear(svc.alerts.gone)
+		svc.alerts.lastGone["np19g"] = t0.Add(-30 * time.Minute)
+		for _, at := range []time.Duration{0, 10 * time.Minute, 31 * time.Minute, 2 * time.Hour, 24 * time.Hour} {
+			svc.alerts.checkInterfaces(ctx, t0.Add(at))
+		}
+		if got, want := published(ch), []string{"interface.gone"}; !slices.Equal(got, want) {
+			t.Errorf("alerts %v, want %v", got, want)
+		}
+	})
+}
+
+// TestSentButUnrecordedIsNotSentAgain: a delivery that reached its
+// receiver while the database could not record it (held by another
+// process here; a full disk does the same) is recorded later, not sent
+// again every round.
+func TestSentButUnrecordedIsNotSentAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hook := newSink(t)
+	svc := newService(t, dir, Config{})
+	svc.alerts.stop() // deliveries below are driven by hand
+	addNotifier(t, svc, "hook", hook.srv.URL, "plan")
+	ns, err := svc.store.Notifiers(ctx)
+	if err != nil || len(ns) != 1 {
+		t.Fatal(ns, err)
+	}
+	if _, err := svc.store.RaiseAlert(ctx, "plan:1:0:1000:80", time.Now().Unix(), []byte(`{"event":"plan.threshold","message":"m"}`), []int64{ns[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "netpulse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	svc.alerts.deliver(ctx, now) // sent; its outcome cannot be written
+	svc.alerts.deliver(ctx, now.Add(time.Minute))
+	if got := hook.events(); len(got) != 1 {
+		t.Fatalf("the receiver got %d webhooks while the database was locked, want 1", len(got))
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if _, more := svc.alerts.deliver(ctx, now.Add(2*time.Minute)); more {
+		t.Error("the delivery is still pending after the database came back")
+	}
+	if ds, err := svc.store.PendingDeliveries(ctx); err != nil || len(ds) != 0 {
+		t.Errorf("pending deliveries %v %v", ds, err)
+	}
+	if got := hook.events(); len(got) != 1 {
+		t.Errorf("the receiver got %d webhooks in all, want 1", len(got))
 	}
 }
