@@ -3,7 +3,10 @@ package app
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,5 +57,56 @@ func TestTickStoresBaselineBeforeAnswering(t *testing.T) {
 	}
 	if cps, err := svc.store.Checkpoints(ctx); err != nil || len(cps) != 0 {
 		t.Fatalf("checkpoints after un-ticking: %+v %v", cps, err)
+	}
+}
+
+// TestTickKeepsContainersCheckpoints: changing the ticked interfaces keeps
+// the checkpoints of the containers recorded without being ticked ("record
+// every container", the default), so a crash soon after loses none of
+// their traffic. The procfs is collector's container fixture.
+func TestTickKeepsContainersCheckpoints(t *testing.T) {
+	proc := filepath.Join(t.TempDir(), "proc")
+	if out, err := exec.Command("cp", "-a", "../collector/testdata/containers/proc", proc).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if err := os.MkdirAll(filepath.Join(proc, "sys/kernel/random"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proc, "sys/kernel/random/boot_id"), []byte("0c1e2f36-0000-4000-8000-000000000002\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := New(Config{DataDir: t.TempDir(), Interval: time.Second, FlushInterval: time.Hour, HostProc: proc}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	ctx := context.Background()
+	entries := func() (names []string) {
+		cps, err := svc.store.Checkpoints(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cps {
+			if strings.Contains(c.Interface, "/") { // a container's entry
+				names = append(names, c.Interface)
+			}
+		}
+		slices.Sort(names)
+		return names
+	}
+	if err := svc.store.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := entries()
+	if len(before) == 0 {
+		t.Fatal("no container recorded from the fixture")
+	}
+	for _, sel := range [][]string{{"eth0"}, {}} { // the fixture host's eth0
+		if _, err := svc.SetMonitoredInterfaces(ctx, sel); err != nil {
+			t.Fatal(err)
+		}
+		if got := entries(); !slices.Equal(got, before) {
+			t.Errorf("after ticking %v, containers' checkpoints %v, want %v", sel, got, before)
+		}
 	}
 }

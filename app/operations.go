@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/netpulse/netpulse/collector"
@@ -146,13 +147,16 @@ func (s *Service) SetMonitoredInterfaces(ctx context.Context, names []string) (M
 	}
 	s.monitored = clean
 	s.applyPolledLocked()
+	recorded := slices.Concat(clean, slices.Collect(maps.Keys(s.recordedOnly)))
 	s.mu.Unlock()
 	// What the interfaces left out counted is written with their
 	// checkpoints, which are then dropped: ticked again later, an
 	// interface starts from a fresh baseline instead of counting the time
-	// it was not monitored.
+	// it was not monitored. The containers recorded without being ticked
+	// keep theirs, or a crash before the next write would lose their
+	// traffic since.
 	if err := s.flush(ctx); err == nil {
-		if err := s.store.KeepCheckpoints(ctx, clean); err != nil {
+		if err := s.store.KeepCheckpoints(ctx, recorded); err != nil {
 			s.log.Warn("could not drop stale checkpoints", "err", err)
 		}
 	}
