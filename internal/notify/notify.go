@@ -148,10 +148,12 @@ func unwrapAll(err error) error {
 }
 
 // Mask returns raw with its secrets replaced by "***": the user
-// information, every query value, and the path, except the first segment
-// of a webhook's path (which names the endpoint rather than authorises it,
-// in the usual https://host/hooks/SECRET form). What is left names the
-// service and the host.
+// information, every query value, the path except the first segment of a
+// webhook's longer path (https://host/hooks/SECRET names its endpoint
+// there; a lone segment, as in ntfy's https://ntfy.sh/TOPIC or a
+// health-check ping's UUID, is the secret itself), and a service's host
+// when it is no host name (Pushover's, IFTTT's and Pushbullet's keys sit
+// there). What is left names the service and the host.
 func Mask(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" {
@@ -162,16 +164,21 @@ func Mask(raw string) string {
 	if u.User != nil {
 		b.WriteString("***@")
 	}
-	b.WriteString(u.Host)
+	if !secretHost(u) {
+		b.WriteString(u.Host)
+	} else {
+		b.WriteString("***")
+		if port := u.Port(); port != "" {
+			b.WriteString(":" + port)
+		}
+	}
 	if p := strings.Trim(u.EscapedPath(), "/"); p != "" {
 		first, rest, more := strings.Cut(p, "/")
 		switch {
-		case !webhook(u):
-			b.WriteString("/***")
-		case more && rest != "":
+		case webhook(u) && more && rest != "":
 			b.WriteString("/" + first + "/***")
 		default:
-			b.WriteString("/" + first)
+			b.WriteString("/***")
 		}
 	}
 	if u.RawQuery != "" {
@@ -192,6 +199,13 @@ func Mask(raw string) string {
 	return b.String()
 }
 
+// secretHost reports whether u's host may be a key rather than a host
+// name: a service's host without a dot (an IPv6 address has colons).
+func secretHost(u *url.URL) bool {
+	host := u.Hostname()
+	return !webhook(u) && host != "" && !strings.ContainsAny(host, ".:")
+}
+
 // scrub removes from msg everything of raw that Mask hides, in raw and
 // in decoded form.
 func scrub(msg, raw string) string {
@@ -202,6 +216,9 @@ func scrub(msg, raw string) string {
 			if p, ok := u.User.Password(); ok {
 				secrets = append(secrets, p)
 			}
+		}
+		if secretHost(u) {
+			secrets = append(secrets, u.Hostname())
 		}
 		for _, seg := range strings.Split(u.Path, "/") {
 			secrets = append(secrets, seg)

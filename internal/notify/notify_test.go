@@ -2,9 +2,11 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -17,10 +19,16 @@ func TestMaskHidesSecrets(t *testing.T) {
 		secrets   []string
 	}{
 		{"https://hooks.example.com/services/T000/B000/XXXXSECRET", "https://hooks.example.com/services/***", []string{"XXXXSECRET", "T000"}},
-		{"http://127.0.0.1:8080/hook", "http://127.0.0.1:8080/hook", nil},
-		{"https://user:p4ssw0rd@example.com/hook?token=abcdef123&x=1", "https://***@example.com/hook?token=***&x=***", []string{"p4ssw0rd", "abcdef123", "user"}},
+		{"http://127.0.0.1:8080/hook", "http://127.0.0.1:8080/***", nil},
+		{"https://ntfy.sh/SeCrEtTopic", "https://ntfy.sh/***", []string{"SeCrEtTopic"}},
+		{"https://hc-ping.com/0f1e2d3c-SECRET-UUID/", "https://hc-ping.com/***", []string{"SECRET"}},
+		{"pushover://shoutrrr:apiTokenSECRET@userKeySECRET/?devices=phone", "pushover://***@***?devices=***", []string{"SECRET", "phone"}},
+		{"ifttt://KeySECRET/?events=net", "ifttt://***?events=***", []string{"SECRET"}},
+		{"smtp://user:pw@mail.example.com:587/?to=me@example.com", "smtp://***@mail.example.com:587?to=***", []string{"pw", "me@"}},
+		{"discord://TokenSECRET@123456789", "discord://***@***", []string{"SECRET", "123456789"}},
+		{"https://user:p4ssw0rd@example.com/hook?token=abcdef123&x=1", "https://***@example.com/***?token=***&x=***", []string{"p4ssw0rd", "abcdef123", "user"}},
 		{"ntfy://ntfy.sh/my-secret-topic", "ntfy://ntfy.sh/***", []string{"my-secret-topic"}},
-		{"telegram://123456:ABCDEFSECRET@telegram?chats=@channel", "telegram://***@telegram?chats=***", []string{"ABCDEFSECRET", "channel"}},
+		{"telegram://123456:ABCDEFSECRET@telegram?chats=@channel", "telegram://***@***?chats=***", []string{"ABCDEFSECRET", "channel"}},
 		{"gotify://gotify.example.com/AbCdEfToken", "gotify://gotify.example.com/***", []string{"AbCdEfToken"}},
 		{"::not a url", "***", nil},
 	} {
@@ -32,6 +40,18 @@ func TestMaskHidesSecrets(t *testing.T) {
 			for _, s := range tc.secrets {
 				if strings.Contains(got, s) {
 					t.Errorf("Mask = %q shows %q", got, s)
+				}
+			}
+			// An error message naming the URL's parts is scrubbed of
+			// what Mask hides (parts under 4 characters are left).
+			host := ""
+			if u, err := url.Parse(tc.raw); err == nil {
+				host = u.Hostname()
+			}
+			msg := scrub(fmt.Sprintf("Post %q: dial tcp: lookup %s: no such host", tc.raw, host), tc.raw)
+			for _, s := range tc.secrets {
+				if len(s) >= 4 && strings.Contains(msg, s) {
+					t.Errorf("scrubbed message %q shows %q", msg, s)
 				}
 			}
 		})
