@@ -32,6 +32,17 @@ type ContainerNetwork struct {
 	pid int    // the process whose procfs net/dev is read
 	ino uint64 // inode of that file: procfs gives each namespace its own
 	dir string // <proc>/<pid>/net
+	// members are the namespace's container processes the scan found:
+	// the next scan tells by them a namespace that outlived the process
+	// naming it from a new one given the same inode.
+	members []procID
+}
+
+// procID names one process for its whole life: a pid is reused, not
+// together with the time the process started.
+type procID struct {
+	pid   int
+	start uint64 // in clock ticks after boot, /proc/<pid>/stat's field 22
 }
 
 // EntryName is the name under which an interface inside a container is

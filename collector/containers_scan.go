@@ -82,6 +82,7 @@ func (c *Containers) Scan(ctx context.Context) (born []string, err error) {
 	if c.failed = err != nil; c.failed {
 		return nil, err
 	}
+	continueLives(c.nets, nets)
 	c.hostPIDs = host
 	if full {
 		c.lastFull = now
@@ -165,9 +166,8 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 		return nil, nil, ctx.Err()
 	}
 	type member struct {
-		pid   int
-		start uint64
-		c     Container
+		procID
+		c Container
 	}
 	byNS := map[uint64][]member{}
 	host := make(map[int]bool, len(known))
@@ -204,7 +204,7 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 		if !ok {
 			continue
 		}
-		byNS[ino] = append(byNS[ino], member{pid, start, ctr})
+		byNS[ino] = append(byNS[ino], member{procID{pid, start}, ctr})
 	}
 	var nets []ContainerNetwork
 	var ctrs []Container
@@ -225,6 +225,9 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 		}
 		n := ContainerNetwork{Incarnation: incarnation(ino, rep.pid, rep.start),
 			pid: rep.pid, ino: ino, dir: dir}
+		for _, m := range ms {
+			n.members = append(n.members, m.procID)
+		}
 		for _, c := range cs {
 			n.Interfaces = append(n.Interfaces, c.Name)
 		}
@@ -235,9 +238,15 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 	for i := range nets {
 		nets[i].Container = ctrs[i]
 	}
+	uniqueNames(nets)
+	return nets, host, nil
+}
+
+// uniqueNames gives each namespace a name of its own and sorts them by it.
+// Two namespaces under one name (a runtime's name reused across runtimes)
+// would mix their counters: later ones keep the short id.
+func uniqueNames(nets []ContainerNetwork) {
 	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmp.Compare(a.ID, b.ID) })
-	// Two namespaces under one name (a runtime's name reused across
-	// runtimes) would mix their counters: later ones keep the short id.
 	used := map[string]bool{}
 	for i := range nets {
 		if used[nets[i].Name] {
@@ -246,7 +255,32 @@ func scanContainers(ctx context.Context, p Paths, meta ContainerMetadata, known 
 		used[nets[i].Name] = true
 	}
 	slices.SortFunc(nets, func(a, b ContainerNetwork) int { return cmp.Compare(a.Name, b.Name) })
-	return nets, host, nil
+}
+
+// continueLives keeps the life and name of each namespace of prev that
+// nets finds again under another process: the one that named it exited
+// while the namespace lived on (a pod without an infra process, whose
+// first container restarted). Its counters go on, so it is not born
+// again, and its traffic stays under its name. A process of the old
+// namespace still in it tells it from a new namespace that was given the
+// old one's inode.
+func continueLives(prev, nets []ContainerNetwork) {
+	byIno := make(map[uint64]*ContainerNetwork, len(prev))
+	for i := range prev {
+		byIno[prev[i].ino] = &prev[i]
+	}
+	kept := false
+	for i := range nets {
+		n := &nets[i]
+		p, ok := byIno[n.ino]
+		if !ok || p.Incarnation == n.Incarnation || !slices.ContainsFunc(n.members, func(m procID) bool { return slices.Contains(p.members, m) }) {
+			continue
+		}
+		n.Incarnation, n.Container, kept = p.Incarnation, p.Container, true
+	}
+	if kept {
+		uniqueNames(nets)
+	}
 }
 
 // The scan's system calls are made raw: procfs never blocks, and a plain

@@ -5,7 +5,11 @@ package collector
 import (
 	"context"
 	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -238,5 +242,121 @@ func TestContainersDueAfterFailedScan(t *testing.T) {
 	}
 	if !c.Due(now) {
 		t.Error("after a failed scan the next one is not due")
+	}
+}
+
+// TestNamespaceLifeOutlivesItsFirstProcess: the fixture's pod (pids 400 and
+// 401 in one namespace, named after 400's container). When 400 exits and
+// the namespace lives on (a pod without an infra process whose first
+// container restarted), its traffic goes on under the same name, counted
+// once; when other processes come with the same inode and none of the old
+// ones, the namespace is new and all its counters are new traffic.
+func TestNamespaceLifeOutlivesItsFirstProcess(t *testing.T) {
+	entry := idD[:12] + "/eth0"
+	for _, tt := range []struct {
+		name   string
+		change func(proc string) error
+		born   bool
+		want   uint64 // rx recorded for the namespace's eth0, under any name
+	}{
+		{"the first process exits", func(proc string) error {
+			return os.RemoveAll(filepath.Join(proc, "400"))
+		}, false, 1000 + 100},
+		{"new processes, the same inode", func(proc string) error {
+			if err := os.Rename(filepath.Join(proc, "400"), filepath.Join(proc, "402")); err != nil {
+				return err
+			}
+			return os.Rename(filepath.Join(proc, "401"), filepath.Join(proc, "403"))
+		}, true, 1000 + 2099},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			proc := filepath.Join(t.TempDir(), "proc")
+			if out, err := exec.Command("cp", "-a", fixtureContainers.Proc, proc).CombinedOutput(); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			// 401 shares 400's net/dev through a link of its own (one
+			// namespace, one procfs inode), so 400 can go.
+			dev := filepath.Join(proc, "400", "net", "dev")
+			n401 := filepath.Join(proc, "401", "net")
+			if err := os.Remove(n401); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(n401, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			shared := filepath.Join(filepath.Dir(proc), "dev") // the test's handle on it
+			for _, l := range []string{filepath.Join(n401, "dev"), shared} {
+				if err := os.Link(dev, l); err != nil {
+					t.Fatal(err)
+				}
+			}
+			setRx := func(from, to string) {
+				t.Helper()
+				b, err := os.ReadFile(shared)
+				if err == nil {
+					err = os.WriteFile(shared, []byte(strings.Replace(string(b), "eth0: "+from+" ", "eth0: "+to+" ", 1)), 0o644)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx := context.Background()
+			c := NewContainers(hostSource{}, Paths{Proc: proc, NetProc: filepath.Join(proc, "1")}, ContainerMetadata{})
+			if _, err := c.Scan(ctx); err != nil {
+				t.Fatal(err)
+			}
+			entries := func() (out []string) {
+				for _, n := range c.Networks() {
+					for _, i := range n.Interfaces {
+						out = append(out, EntryName(n.Name, i))
+					}
+				}
+				return out
+			}
+			if !slices.Contains(entries(), entry) {
+				t.Fatalf("entries %v, want %s among them", entries(), entry)
+			}
+			recorded := map[string]uint64{}
+			p := NewPoller(c, func(_ context.Context, s Sample) {
+				for _, d := range s.Deltas {
+					recorded[d.Name] += d.RxBytes
+				}
+			})
+			p.SetMonitored(entries()) // "record every container"
+			p.Poll(ctx)               // the baseline: 999
+			setRx("999", "1999")
+			p.Poll(ctx)
+			if err := tt.change(proc); err != nil {
+				t.Fatal(err)
+			}
+			if tt.born {
+				setRx("1999", "2000") // the new namespace's counters
+				setRx("2000", "2099")
+			}
+			born, err := c.Scan(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Expect(born) // as the app does
+			p.SetMonitored(entries())
+			p.Poll(ctx)
+			if !tt.born {
+				setRx("1999", "2099")
+				p.Poll(ctx)
+			}
+			var got uint64
+			for name, v := range recorded {
+				if !strings.HasPrefix(name, idD[:12]+"/") && !strings.HasPrefix(name, "eeeeeeee0123/") {
+					continue // another namespace's (eeee… is 401's container)
+				}
+				got += v
+			}
+			if got != tt.want || (len(born) > 0) != tt.born {
+				t.Errorf("recorded %d (%v), born %v; want %d, born %v", got, recorded, born, tt.want, tt.born)
+			}
+			if !tt.born && !slices.Contains(entries(), entry) {
+				t.Errorf("entries %v: the namespace lost its name %s", entries(), entry)
+			}
+		})
 	}
 }
