@@ -105,6 +105,12 @@ func (s *Service) SetAliases(ctx context.Context, patch map[string]string) (Alia
 	return AliasList{Aliases: maps.Clone(next)}, nil
 }
 
+// oneLine reports whether s is valid UTF-8 without control characters: a
+// name that can be shown on one line, in a menu or a label.
+func oneLine(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
+}
+
 // checkAlias refuses an alias that could not be shown on one line.
 func checkAlias(name, alias string) error {
 	switch {

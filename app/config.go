@@ -215,8 +215,11 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.ParseInt(days, 10, 64)
-		if err != nil || n < 0 || n > int64(maxDuration/(24*time.Hour)) {
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange) || n < 0:
 			return 0, fmt.Errorf("%q is not a whole number of days", s)
+		case err != nil || n > int64(maxDuration/(24*time.Hour)):
+			return 0, fmt.Errorf("%q is out of range", s)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}

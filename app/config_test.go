@@ -72,9 +72,11 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "-5s", "-1", "1.5d", "d", "7 d", "abc", "99999999999999999999", "1000000d", "9223372036854775807ns0h"} {
-		if got, err := ParseDuration(in); err == nil {
-			t.Errorf("ParseDuration(%q) = %v, want an error", in, got)
+	for in, want := range map[string]string{"": "empty", "-5s": "", "-1": "", "1.5d": "whole number of days", "d": "", "7 d": "",
+		"abc": "", "99999999999999999999": "", "36601d": "out of range", "1000000d": "out of range",
+		"99999999999999999999d": "out of range", "9223372036854775807ns0h": ""} {
+		if got, err := ParseDuration(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseDuration(%q) = %v, %v; want an error saying %q", in, got, err, want)
 		}
 	}
 }

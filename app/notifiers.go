@@ -80,6 +80,8 @@ func (s *Service) CreateNotifier(ctx context.Context, in NotifierInput) (Notifie
 		return Notifier{}, badRequest("name: a notifier needs a name")
 	case len([]rune(n.Name)) > maxNotifierNameLen:
 		return Notifier{}, badRequest("name: longer than %d characters", maxNotifierNameLen)
+	case !oneLine(n.Name):
+		return Notifier{}, badRequest("name: holds a control character or is not valid UTF-8")
 	}
 	if err := notify.Check(n.URL); err != nil {
 		return Notifier{}, badRequest("url: %v", err)

@@ -103,6 +103,9 @@ func (s *Service) checkPlan(ctx context.Context, p Plan) (storage.Plan, error) {
 		return out, badRequest("name: a plan needs a name")
 	case len([]rune(out.Name)) > maxPlanNameLen:
 		return out, badRequest("name: longer than %d characters", maxPlanNameLen)
+	case !oneLine(out.Name):
+		// It goes into the tray's menu, webhook messages and /metrics labels.
+		return out, badRequest("name: holds a control character or is not valid UTF-8")
 	}
 	if len(p.Interfaces) == 0 {
 		return out, badRequest("interfaces: name at least one interface")

@@ -138,7 +138,12 @@ func (h *handler) traffic(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	for key := range q {
 		switch key {
-		case "window", "group", "end", "interface", "tz", "format":
+		case "interface":
+		case "window", "group", "end", "tz", "format":
+			if len(q[key]) > 1 {
+				h.respond(w, r, nil, badRequest("parameter %q is given %d times; give it once", key, len(q[key])))
+				return
+			}
 		default:
 			h.respond(w, r, nil, badRequest("unknown parameter %q; known: window, group, end, interface, tz, format", key))
 			return
@@ -206,6 +211,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return &app.RequestError{Status: http.StatusUnsupportedMediaType, Msg: "Content-Type must be application/json"}
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		var typeErr *json.UnmarshalTypeError
@@ -217,9 +223,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		case errors.Is(err, io.EOF):
 			return badRequest("request body is empty; send a JSON object")
 		}
+		// A misspelt field would otherwise be dropped without a word,
+		// saving a plan without the cap meant for it.
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return badRequest("unknown field %s", f)
+		}
 		return badRequest("malformed JSON: %v", err)
 	}
-	if dec.More() {
+	// Anything after the value but white space, even a stray bracket
+	// that dec.More would pass over, makes the body malformed.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return badRequest("malformed JSON: more than one value in the body")
 	}
 	return nil

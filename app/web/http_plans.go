@@ -90,8 +90,19 @@ func (h *handler) planCycles(w http.ResponseWriter, r *http.Request) {
 		h.respond(w, r, nil, err)
 		return
 	}
+	q := r.URL.Query()
+	for key, vs := range q {
+		switch {
+		case key != "count":
+			h.respond(w, r, nil, badRequest("unknown parameter %q; known: count", key))
+			return
+		case len(vs) > 1:
+			h.respond(w, r, nil, badRequest("parameter %q is given %d times; give it once", key, len(vs)))
+			return
+		}
+	}
 	count := 0
-	if v := r.URL.Query().Get("count"); v != "" {
+	if v := q.Get("count"); v != "" {
 		if count, err = strconv.Atoi(v); err != nil || count == 0 {
 			h.respond(w, r, nil, badRequest("count: %q is not a number of cycles (1 to %d)", v, app.MaxPlanCycles))
 			return

@@ -104,14 +104,18 @@ func (c call) do(t *testing.T, srv *httptest.Server) (*http.Response, map[string
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
-	_, srv := newTestServer(t, testPassword)
+	svc, srv := newTestServer(t, testPassword)
 	// A known state to compare against.
 	call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":["lo"]}`}.do(t, srv)
 	call{method: "POST", path: "/api/config/settings", body: `{"theme":"dark"}`}.do(t, srv)
 	state := func() string {
 		_, m := call{method: "GET", path: "/api/config/monitored_interfaces"}.do(t, srv)
 		_, s := call{method: "GET", path: "/api/config/settings"}.do(t, srv)
-		b, _ := json.Marshal([]any{m, s})
+		plans, err := svc.Plans(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal([]any{m, s, len(plans)})
 		return string(b)
 	}
 	before := state()
@@ -135,6 +139,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"monitored: null", call{method: "POST", path: "/api/config/monitored_interfaces", body: `null`}, 400},
 		{"monitored: empty body", call{method: "POST", path: "/api/config/monitored_interfaces", body: ``}, 400},
 		{"monitored: two values", call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":[]} {}`}, 400},
+		{"monitored: a stray bracket after the value", call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":[]}]`}, 400},
+		{"monitored: stray braces after the value", call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":[]}}}`}, 400},
+		{"monitored: misspelt field", call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":["lo"],"interface":[]}`}, 400},
 		{"monitored: unknown interface", call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":["lo","nosuch0"]}`}, 400},
 		{"monitored: empty name", call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":[""]}`}, 400},
 		{"monitored: wrong content type", call{method: "POST", path: "/api/config/monitored_interfaces", body: `{"interfaces":[]}`,
@@ -158,6 +165,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"settings: wrong type", call{method: "POST", path: "/api/config/settings", body: `{"theme":1}`}, 400},
 		{"settings: empty object", call{method: "POST", path: "/api/config/settings", body: `{}`}, 400},
 		{"settings: array", call{method: "POST", path: "/api/config/settings", body: `["theme"]`}, 400},
+		{"settings: a stray bracket after the value", call{method: "POST", path: "/api/config/settings", body: `{"theme":"light"}]`}, 400},
 		{"settings: cross-origin", call{method: "POST", path: "/api/config/settings", body: `{"theme":"light"}`,
 			header: map[string]string{"Origin": "http://attacker.test", "Sec-Fetch-Site": "cross-site"}}, 403},
 		{"traffic: unparsable window", call{method: "GET", path: "/api/traffic?window=soon&group=1m"}, 400},
@@ -171,6 +179,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"traffic: bad tz", call{method: "GET", path: "/api/traffic?window=7d&group=1d&tz=Nowhere/Else"}, 400},
 		{"traffic: unknown interface", call{method: "GET", path: "/api/traffic?window=1h&group=1m&interface=nosuch0"}, 400},
 		{"traffic: unknown parameter", call{method: "GET", path: "/api/traffic?window=1h&group=1m&groups=5"}, 400},
+		{"traffic: a parameter given twice", call{method: "GET", path: "/api/traffic?window=1h&window=36601d&group=1m"}, 400},
+		{"plan: misspelt cap", call{method: "POST", path: "/api/plans", body: `{"name":"Home","interfaces":["lo"],"cap":1000,"period":"day"}`}, 400},
+		{"plan: a stray brace after the value", call{method: "POST", path: "/api/plans", body: `{"name":"Home","interfaces":["lo"],"period":"day"}}`}, 400},
+		{"plans: cycles with an unknown parameter", call{method: "GET", path: "/api/plans/1/cycles?cont=3"}, 400},
+		{"plans: cycles with count twice", call{method: "GET", path: "/api/plans/1/cycles?count=1&count=500"}, 400},
 		{"traffic: wrong password", call{method: "GET", path: "/api/traffic?window=1h&group=1m",
 			header: map[string]string{"Authorization": basic("nope")}}, 401},
 		{"interfaces: no password", call{method: "GET", path: "/api/interfaces", header: map[string]string{"Authorization": ""}}, 401},

@@ -145,6 +145,7 @@ func TestPlanBadInputSavesNothing(t *testing.T) {
 		{"tz Local", with("tz", "Local"), "tz"},
 		{"no name", with("name", "  "), "name"},
 		{"long name", with("name", strings.Repeat("n", 101)), "name"},
+		{"name with a line break and a NUL", with("name", "a\nb\x00c"), "name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, req := range [][2]string{{"POST", "/api/plans"}, {"PUT", "/api/plans/1"}} {
@@ -200,6 +201,7 @@ func TestNotifierBadInputAndSecrets(t *testing.T) {
 		{"no events", `{"name":"n","url":"https://example.com/h","events":[]}`, "events"},
 		{"unknown event", `{"name":"n","url":"https://example.com/h","events":["plan","weather"]}`, "events"},
 		{"no name", `{"name":"","url":"https://example.com/h","events":["plan"]}`, "name"},
+		{"name with a control character", `{"name":"a\u0007b","url":"https://example.com/h","events":["plan"]}`, "name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st, body := api(t, srv, "POST", "/api/notifiers", tc.body)
