@@ -32,6 +32,12 @@ type Config struct {
 	RateAlertBps int64
 	RateAlertFor time.Duration
 
+	// AllowedHosts are names, besides addresses and names no public DNS
+	// serves, through which a server listening beyond loopback without a
+	// password takes changes (a reverse proxy's public name): anything
+	// else may be a DNS-rebinding page's.
+	AllowedHosts []string
+
 	// DockerContainers and PodmanContainers are read-only mounts of the
 	// runtimes' metadata folders, read for containers' names only.
 	DockerContainers string
@@ -77,6 +83,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		return cfg, err
 	}
 	interval, flush := envOr(getenv, "NETPULSE_INTERVAL", "1s"), envOr(getenv, "NETPULSE_FLUSH_INTERVAL", "5m")
+	allowed := getenv("NETPULSE_ALLOWED_HOSTS")
 
 	fs := flag.NewFlagSet("netpulse", flag.ContinueOnError)
 	fs.SetOutput(usage)
@@ -85,6 +92,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data folder holding netpulse.db (env NETPULSE_DATA_DIR; default: the OS's per-user data folder)")
 	fs.StringVar(&interval, "interval", interval, "poll interval, 1s..60s (env NETPULSE_INTERVAL)")
 	fs.StringVar(&flush, "flush-interval", flush, "how often samples are written to disk, 1s..1h (env NETPULSE_FLUSH_INTERVAL)")
+	fs.StringVar(&allowed, "allowed-hosts", allowed, "comma-separated host names, besides addresses and local names, through which a server beyond loopback without a password takes changes (env NETPULSE_ALLOWED_HOSTS)")
 	fs.StringVar(&cfg.DockerContainers, "docker-containers", cfg.DockerContainers, "read-only Docker metadata folder (/var/lib/docker/containers) for containers' names (env NETPULSE_DOCKER_CONTAINERS)")
 	fs.StringVar(&cfg.PodmanContainers, "podman-containers", cfg.PodmanContainers, "read-only folder of podman's containers.json for containers' names (env NETPULSE_PODMAN_CONTAINERS)")
 	fs.BoolVar(&cfg.StartHidden, "hidden", cfg.StartHidden, "desktop: start with the window hidden in the tray (env NETPULSE_HIDDEN)")
@@ -105,6 +113,9 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if err := checkListen(cfg.Listen); err != nil {
 		return cfg, err
 	}
+	if cfg.AllowedHosts, err = parseHosts(allowed); err != nil {
+		return cfg, err
+	}
 	if cfg.RateAlertBps, cfg.RateAlertFor, err = parseRateAlert(getenv); err != nil {
 		return cfg, err
 	}
@@ -114,6 +125,23 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		}
 	}
 	return cfg, nil
+}
+
+// parseHosts reads --allowed-hosts: host names separated by commas, in
+// lower case, without a trailing dot.
+func parseHosts(list string) ([]string, error) {
+	var out []string
+	for _, h := range strings.Split(list, ",") {
+		h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
+		switch {
+		case h == "" && strings.TrimSpace(list) == "":
+			return nil, nil
+		case h == "" || strings.ContainsAny(h, " /:@[]") || strings.ContainsFunc(h, func(r rune) bool { return r < '!' || r > '~' }):
+			return nil, fmt.Errorf("--allowed-hosts: %q is not a host name (give names without scheme or port, separated by commas)", h)
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }
 
 // ParseTestMarkers reads NETPULSE_TEST_MARKERS; the desktop app's window

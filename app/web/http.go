@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -85,6 +86,7 @@ func NewHandler(svc *app.Service, cfg app.Config, assets fs.FS, log *slog.Logger
 		next = basicAuth(cfg.Password, next)
 	}
 	next = hostCheck(cfg.Listen, next)
+	next = rebindingGuard(cfg, next)
 	return securityHeaders(next)
 }
 
@@ -334,6 +336,54 @@ func hostCheck(listen string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// rebindingGuard defends a server listening beyond loopback without a
+// password against DNS rebinding: a page on another site that points a
+// name of its own at this server makes the user's browser send requests
+// that are same-origin to it, which the cross-origin check lets through.
+// So changes and backups are taken only when Host is an address, a name no
+// public DNS can answer for (one label, .local, .lan, .home.arpa, …) or
+// one of cfg.AllowedHosts. Reading the history stays open to any name, as
+// it is to anyone on the network. With a password, a rebinding page has
+// none to send, and loopback has hostCheck.
+func rebindingGuard(cfg app.Config, next http.Handler) http.Handler {
+	host, _, _ := net.SplitHostPort(cfg.Listen)
+	if cfg.Password != "" || app.IsLoopbackHost(strings.Trim(host, "[]")) {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
+		if (safe && r.URL.Path != "/api/backup") || localName(r.Host, cfg.AllowedHosts) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		WriteError(w, http.StatusForbidden, "Net-Pulse listens beyond this machine without a password, so it takes changes and backups "+
+			"only through an address or a local name, not through "+r.Host+" (a name a DNS-rebinding page could use). "+
+			"Set NETPULSE_PASSWORD, or add the name to NETPULSE_ALLOWED_HOSTS, and restart Net-Pulse.")
+	})
+}
+
+// privateSuffixes are the names no public DNS answers for, so no page
+// elsewhere can point one at this server.
+var privateSuffixes = []string{".local", ".lan", ".home", ".home.arpa", ".internal", ".localdomain", ".localhost"}
+
+// localName reports whether the Host header hostport names this server
+// beyond doubt: an address, a name of one label or under a private
+// suffix, or one of allowed.
+func localName(hostport string, allowed []string) bool {
+	h := hostport
+	if hh, _, err := net.SplitHostPort(hostport); err == nil {
+		h = hh
+	}
+	h = strings.TrimSuffix(strings.ToLower(strings.Trim(h, "[]")), ".")
+	switch {
+	case h == "":
+		return false
+	case net.ParseIP(h) != nil, !strings.Contains(h, "."), slices.Contains(allowed, h):
+		return true
+	}
+	return slices.ContainsFunc(privateSuffixes, func(s string) bool { return strings.HasSuffix(h, s) })
 }
 
 // Serve runs the HTTP server on ln until ctx ends, then shuts it down.
