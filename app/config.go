@@ -86,7 +86,9 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	allowed := getenv("NETPULSE_ALLOWED_HOSTS")
 
 	fs := flag.NewFlagSet("netpulse", flag.ContinueOnError)
-	fs.SetOutput(usage)
+	// A bad flag is one line (main prints the error); the list of flags is
+	// for --help only.
+	fs.SetOutput(io.Discard)
 	fs.BoolVar(&cfg.Headless, "headless", cfg.Headless, "serve the dashboard and API over HTTP, no window, no tray (env NETPULSE_HEADLESS)")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address (env NETPULSE_LISTEN)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data folder holding netpulse.db (env NETPULSE_DATA_DIR; default: the OS's per-user data folder)")
@@ -99,22 +101,36 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	fs.BoolVar(&cfg.Healthcheck, "healthcheck", false, "ask the running server's /api/health; exit 0 when healthy, else 1")
 	fs.BoolVar(&cfg.ShowVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(usage)
+			fmt.Fprintln(usage, "Usage of netpulse:")
+			fs.PrintDefaults()
+		}
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
 	}
-	if cfg.Interval, err = parseBounded("--interval", interval, minInterval, maxInterval); err != nil {
+	// An error names what the user set: the flag, or else its variable.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	source := func(name, env string) string {
+		if given[name] || getenv(env) == "" {
+			return "--" + name
+		}
+		return env
+	}
+	if cfg.Interval, err = parseBounded(source("interval", "NETPULSE_INTERVAL"), interval, minInterval, maxInterval); err != nil {
 		return cfg, err
 	}
-	if cfg.FlushInterval, err = parseBounded("--flush-interval", flush, minFlushInterval, maxFlushInterval); err != nil {
+	if cfg.FlushInterval, err = parseBounded(source("flush-interval", "NETPULSE_FLUSH_INTERVAL"), flush, minFlushInterval, maxFlushInterval); err != nil {
 		return cfg, err
 	}
 	if err := checkListen(cfg.Listen); err != nil {
-		return cfg, err
+		return cfg, fmt.Errorf("%s: %w", source("listen", "NETPULSE_LISTEN"), err)
 	}
 	if cfg.AllowedHosts, err = parseHosts(allowed); err != nil {
-		return cfg, err
+		return cfg, fmt.Errorf("%s: %w", source("allowed-hosts", "NETPULSE_ALLOWED_HOSTS"), err)
 	}
 	if cfg.RateAlertBps, cfg.RateAlertFor, err = parseRateAlert(getenv); err != nil {
 		return cfg, err
@@ -137,7 +153,7 @@ func parseHosts(list string) ([]string, error) {
 		case h == "" && strings.TrimSpace(list) == "":
 			return nil, nil
 		case h == "" || strings.ContainsAny(h, " /:@[]") || strings.ContainsFunc(h, func(r rune) bool { return r < '!' || r > '~' }):
-			return nil, fmt.Errorf("--allowed-hosts: %q is not a host name (give names without scheme or port, separated by commas)", h)
+			return nil, fmt.Errorf("%q is not a host name (give names without scheme or port, separated by commas)", h)
 		}
 		out = append(out, h)
 	}
@@ -187,13 +203,13 @@ func fmtDur(d time.Duration) string {
 func checkListen(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("--listen: %q is not HOST:PORT (for example 127.0.0.1:8080)", addr)
+		return fmt.Errorf("%q is not HOST:PORT (for example 127.0.0.1:8080)", addr)
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		return fmt.Errorf("--listen: port %q is not a number from 0 to 65535", port)
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
 	}
 	if host != "" && host != "localhost" && net.ParseIP(host) == nil {
-		return fmt.Errorf("--listen: host %q is not an IP address or localhost", host)
+		return fmt.Errorf("host %q is not an IP address or localhost", host)
 	}
 	return nil
 }

@@ -35,7 +35,10 @@ func TestParseConfig(t *testing.T) {
 		{name: "interval too short", args: []string{"--interval", "500ms"}, wantErr: "--interval"},
 		{name: "interval too long", args: []string{"--interval", "61s"}, wantErr: "1s to 1m"},
 		{name: "interval not a duration", args: []string{"--interval", "fast"}, wantErr: "--interval"},
-		{name: "bad interval from environment", env: map[string]string{"NETPULSE_INTERVAL": "0"}, wantErr: "--interval"},
+		{name: "bad interval from environment", env: map[string]string{"NETPULSE_INTERVAL": "0"}, wantErr: "NETPULSE_INTERVAL:"},
+		{name: "bad interval from a flag over the environment", args: []string{"--interval", "0"}, env: map[string]string{"NETPULSE_INTERVAL": "5s"}, wantErr: "--interval:"},
+		{name: "bad listen from environment", env: map[string]string{"NETPULSE_LISTEN": "0.0.0.0"}, wantErr: "NETPULSE_LISTEN:"},
+		{name: "bad rate duration without a rate", env: map[string]string{"NETPULSE_RATE_ALERT_FOR": "banana"}, wantErr: "NETPULSE_RATE_ALERT_FOR"},
 		{name: "listen without port", args: []string{"--listen", "127.0.0.1"}, wantErr: "--listen"},
 		{name: "listen port out of range", args: []string{"--listen", "127.0.0.1:70000"}, wantErr: "--listen"},
 		{name: "listen host name", args: []string{"--listen", "example.com:80"}, wantErr: "--listen"},
@@ -120,5 +123,27 @@ func TestParseTrafficRequest(t *testing.T) {
 				t.Errorf("want a 400 RequestError, got %v", err)
 			}
 		})
+	}
+}
+
+// TestBadFlagIsOneLine: a bad flag gives only its error (main prints it on
+// one line); --help gives the list of flags.
+func TestBadFlagIsOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		wantUsage bool
+	}{
+		{[]string{"--bogus"}, false},
+		{[]string{"--interval"}, false},
+		{[]string{"--help"}, true},
+	} {
+		var usage strings.Builder
+		_, err := ParseConfig(tc.args, env(map[string]string{}), &usage)
+		if err == nil {
+			t.Errorf("%v: no error", tc.args)
+		}
+		if got := strings.Contains(usage.String(), "-listen"); got != tc.wantUsage {
+			t.Errorf("%v: wrote %q, want the list of flags: %v", tc.args, usage.String(), tc.wantUsage)
+		}
 	}
 }
