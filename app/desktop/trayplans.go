@@ -49,13 +49,16 @@ func trayPlanLine(p trayPlan, prefix string) string {
 }
 
 // formatPercent renders a share as the dashboard's plan card does: whole
-// percents rounded down, one decimal below 1 %.
+// percents rounded down, one decimal (rounded down) below 1 %, and "< 0.1 %"
+// for a use too small for that, which is not none.
 func formatPercent(p float64) string {
 	switch {
 	case math.IsNaN(p) || math.IsInf(p, 0):
 		return "– %"
+	case p > 0 && p < 0.1:
+		return "< 0.1 %"
 	case p > 0 && p < 1:
-		return fmt.Sprintf("%.1f %%", p)
+		return fmt.Sprintf("%.1f %%", math.Floor(p*10)/10)
 	}
 	return fmt.Sprintf("%d %%", int64(math.Floor(p)))
 }

@@ -122,7 +122,7 @@ func TestTrayPlansCappedAndFit(t *testing.T) {
 }
 
 func TestFormatPercent(t *testing.T) {
-	for in, want := range map[float64]string{0: "0 %", 0.42: "0.4 %", 82.99: "82 %", 100: "100 %", 1000: "1000 %"} {
+	for in, want := range map[float64]string{0: "0 %", 0.015: "< 0.1 %", 0.42: "0.4 %", 0.99: "0.9 %", 82.99: "82 %", 100: "100 %", 1000: "1000 %"} {
 		if got := formatPercent(in); got != want {
 			t.Errorf("formatPercent(%v) = %q, want %q", in, got, want)
 		}

@@ -6,6 +6,7 @@ const api = vi.hoisted(() => ({
   plans: vi.fn(),
   interfaces: vi.fn(),
   createPlan: vi.fn(),
+  deletePlan: vi.fn(),
   notifiers: vi.fn(),
   createNotifier: vi.fn(),
   testNotifier: vi.fn(),
@@ -84,6 +85,82 @@ describe('PlanSettings', () => {
   });
 });
 
+describe('PlanSettings period and cap', () => {
+  async function openForm() {
+    api.plans.mockResolvedValue([]);
+    api.interfaces.mockResolvedValue([{ name: 'eth0', present: true, monitored: true }]);
+    app = mount(PlanSettings, { target: document.body });
+    await settle();
+    document.querySelector('[data-testid=plan-settings] .btn').click();
+    await settle();
+  }
+  function choose(sel, value) {
+    const el = document.querySelector(sel);
+    el.value = value;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  it('switching a plan resetting on the 31st to weekly shows Monday, not a blank weekday', async () => {
+    await openForm();
+    input('#plan-reset-day', '31');
+    await settle();
+    choose('#plan-period', 'week');
+    await settle();
+    const day = document.querySelector('#plan-reset-day');
+    expect(day.value).toBe('1');
+    expect(day.selectedOptions[0]?.textContent).toBe('Monday');
+    choose('#plan-period', 'month');
+    await settle();
+    expect(document.querySelector('#plan-reset-day').value).toBe('31');
+  });
+
+  it('saves a German cap of 1.000 GB as 1000 GB', async () => {
+    language('de');
+    api.createPlan.mockResolvedValue({ id: 1, name: 'Zuhause' });
+    await openForm();
+    input('#plan-name', 'Zuhause');
+    input('#plan-cap', '1.000');
+    await settle();
+    click('Tarif anlegen');
+    await settle();
+    expect(api.createPlan.mock.calls[0][0].cap_bytes).toBe(1000e9);
+  });
+
+  it('refuses an English cap of 1,5 by the field instead of saving 15 or 1.5', async () => {
+    await openForm();
+    input('#plan-name', 'Home');
+    input('#plan-cap', '1,5');
+    await settle();
+    click('Create plan');
+    await settle();
+    expect(api.createPlan).not.toHaveBeenCalled();
+    expect(document.querySelector('#plan-cap_bytes-err').textContent).toContain('1,500.5');
+  });
+});
+
+describe('deleting a plan with the keyboard', () => {
+  it('leaves the focus on the list heading once the row is gone, not on the page', async () => {
+    const home = { id: 1, name: 'Home', interfaces: ['eth0'], cap_bytes: 0, period: 'day', reset_day: 1, reset_hour: 0, thresholds: [] };
+    api.plans.mockResolvedValueOnce([home, { ...home, id: 2, name: 'Work' }]).mockResolvedValue([{ ...home, id: 2, name: 'Work' }]);
+    api.interfaces.mockResolvedValue([]);
+    api.deletePlan.mockResolvedValue({});
+    app = mount(PlanSettings, { target: document.body });
+    await settle();
+    const row = document.querySelector('[data-plan-id="1"]');
+    const press = async (text) => {
+      const b = [...row.querySelectorAll('button')].find((x) => x.textContent.trim() === text);
+      b.focus();
+      b.click();
+      await settle();
+    };
+    await press('Delete');
+    await press('Delete "Home"');
+    expect(api.deletePlan).toHaveBeenCalledWith(1);
+    expect(document.querySelector('[data-plan-id="1"]')).toBeNull();
+    expect(document.activeElement).toBe(document.querySelector('#plans-title'));
+  });
+});
+
 describe('PlanSettings in German', () => {
   it('labels the form and says why a value is refused in German', async () => {
     language('de');
@@ -107,7 +184,13 @@ describe('PlanSettings in German', () => {
 });
 
 describe('PlanCards', () => {
-  const now = Date.now() / 1000;
+  // Noon, local time, days from today: the days left read off the dates.
+  const noonIn = (days) => {
+    const d = new Date();
+    d.setHours(12, 0, 0, 0);
+    d.setDate(d.getDate() + days);
+    return d.getTime() / 1000;
+  };
   const card = {
     id: 7,
     name: 'Home',
@@ -118,7 +201,7 @@ describe('PlanCards', () => {
     reset_day: 1,
     reset_hour: 0,
     thresholds: [80, 100],
-    usage: { used_bytes: 412e9, percent: 82.4, cycle_end: now + 8.5 * 86400, projected_bytes: 520e9, projected_percent: 104 },
+    usage: { used_bytes: 412e9, percent: 82.4, cycle_end: noonIn(9), projected_bytes: 520e9, projected_percent: 104 },
   };
   const cases = [
     { name: 'English', lang: 'en', used: '412 GB of 500 GB', left: /· 9 days left$/, words: ['Projected', 'Resets', 'Bytes received'] },

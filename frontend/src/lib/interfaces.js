@@ -41,3 +41,20 @@ export function groupInterfaces(list) {
     containers: sortInterfaces(list.filter(isContainer)),
   };
 }
+
+/**
+ * keepEdits takes the server's fresh values (after: name → value) and puts
+ * back what the user changed in the form meanwhile: a value in draft that
+ * differs from what the server said before is an unsaved edit and wins.
+ * Names the server no longer lists are dropped, new ones come as the server
+ * has them. A reload after a reconnect thus keeps the user's ticks and
+ * drafts.
+ */
+export function keepEdits(draft, before, after) {
+  const out = {};
+  for (const [name, value] of Object.entries(after)) {
+    const edited = name in draft && name in before && draft[name] !== before[name];
+    out[name] = edited ? draft[name] : value;
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayName, groupInterfaces, kindWords, sameSet, sortInterfaces } from './interfaces.js';
+import { displayName, groupInterfaces, keepEdits, kindWords, sameSet, sortInterfaces } from './interfaces.js';
 
 describe('sortInterfaces', () => {
   it('puts the default route first and absent ones last', () => {
@@ -53,4 +53,16 @@ describe('groupInterfaces', () => {
     expect(g.host.map((i) => i.name)).toEqual(['eth0', 'lo']);
     expect(g.containers.map((i) => i.name)).toEqual(['db/eth0', 'web/eth0', 'old/eth0']);
   });
+});
+
+describe('keepEdits: a reload after a reconnect keeps what was not saved yet', () => {
+  const cases = [
+    { name: 'an untick not saved yet stays unticked', draft: { eth0: false, wlan0: true }, before: { eth0: true, wlan0: true }, after: { eth0: true, wlan0: true }, want: { eth0: false, wlan0: true } },
+    { name: 'a change saved elsewhere comes in where the user changed nothing', draft: { eth0: true, wlan0: false }, before: { eth0: true, wlan0: false }, after: { eth0: true, wlan0: true }, want: { eth0: true, wlan0: true } },
+    { name: 'a new interface comes as the server has it', draft: { eth0: true }, before: { eth0: true }, after: { eth0: true, usb0: false }, want: { eth0: true, usb0: false } },
+    { name: 'one the server no longer lists goes', draft: { eth0: true, tun0: false }, before: { eth0: true, tun0: true }, after: { eth0: true }, want: { eth0: true } },
+    { name: 'a typed alias stays', draft: { eth0: 'Fibre' }, before: { eth0: '' }, after: { eth0: 'Uplink' }, want: { eth0: 'Fibre' } },
+    { name: 'an alias cleared on purpose stays cleared', draft: { eth0: '' }, before: { eth0: 'Old' }, after: { eth0: 'Old' }, want: { eth0: '' } },
+  ];
+  for (const c of cases) it(c.name, () => expect(keepEdits(c.draft, c.before, c.after)).toEqual(c.want));
 });

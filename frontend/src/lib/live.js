@@ -1,6 +1,8 @@
 // Merging of live samples (one per poll) into the traffic state, so a chart
 // whose window ends now keeps moving without fetching the whole series again.
 
+import { countTotals, groupEnd } from './series.js';
+
 const DAY = 86400;
 
 /**
@@ -20,7 +22,8 @@ export function bucketStart(tSec, groupSec) {
 /**
  * mergeSample adds one live sample to the state: its bytes go into the
  * bucket it falls in (created when new), peaks are raised, the window's end
- * moves to the sample and buckets that fell off the left edge are dropped.
+ * moves to the sample, buckets that fell off the left edge are dropped and
+ * the totals are counted again (see countTotals).
  * Samples at or before the state's end are already part of the fetched
  * answer and are ignored. It returns {merged, newBucket}; for day buckets a
  * new bucket means the caller should refetch (local midnight passed).
@@ -49,32 +52,23 @@ export function mergeSample(state, sample) {
     p.tx_bytes += r.tx_bytes;
     p.rx_peak_bps = Math.max(p.rx_peak_bps, r.rx_bps);
     p.tx_peak_bps = Math.max(p.tx_peak_bps, r.tx_bps);
-    s.rx_bytes += r.rx_bytes;
-    s.tx_bytes += r.tx_bytes;
-    state.rx_bytes += r.rx_bytes;
-    state.tx_bytes += r.tx_bytes;
   }
   state.end = tSec;
   state.start = tSec - state.window;
   dropBefore(state, state.start);
+  countTotals(state);
   return { merged: true, newBucket };
 }
 
 /**
- * dropBefore removes buckets that ended at or before startSec and takes their
- * bytes off the totals.
+ * dropBefore removes buckets that ended at or before startSec. The one the
+ * left edge cuts through stays for the line to come in from the edge; the
+ * totals leave it out.
  */
 export function dropBefore(state, startSec) {
   for (const s of state.series) {
     let n = 0;
-    while (n < s.points.length && s.points[n].t + state.group <= startSec) {
-      const p = s.points[n];
-      s.rx_bytes -= p.rx_bytes;
-      s.tx_bytes -= p.tx_bytes;
-      state.rx_bytes -= p.rx_bytes;
-      state.tx_bytes -= p.tx_bytes;
-      n++;
-    }
+    while (n < s.points.length && groupEnd(s.points[n].t, state.group) <= startSec) n++;
     if (n) s.points.splice(0, n);
   }
 }

@@ -30,8 +30,9 @@ describe('mergeSample', () => {
     expect(r).toEqual({ merged: true, newBucket: false });
     const last = s.series[0].points.at(-1);
     expect(last).toEqual({ t: 1060, rx_bytes: 350, tx_bytes: 35, rx_peak_bps: 300, tx_peak_bps: 30 });
-    expect(s.rx_bytes).toBe(650);
-    expect(s.series[0].rx_bytes).toBe(650);
+    // The window starts at 1006: the 1000 bucket began before it.
+    expect(s.rx_bytes).toBe(200 + 350);
+    expect(s.series[0].rx_bytes).toBe(200 + 350);
   });
 
   it('raises the peak', () => {
@@ -47,21 +48,22 @@ describe('mergeSample', () => {
     expect(s.series[0].points.at(-1)).toEqual({ t: 1070, rx_bytes: 40, tx_bytes: 4, rx_peak_bps: 40, tx_peak_bps: 4 });
   });
 
-  it('drops buckets that fall off the left edge and their bytes', () => {
+  it('drops buckets that fall off the left edge; Received no longer counts the one the edge cuts', () => {
     const s = state();
     mergeSample(s, sample(1071, ['eth0', 40, 4]));
-    // Window now starts at 1011: the 1000 bucket (ends 1010) is gone, 1010 stays.
+    // Window now starts at 1011: the 1000 bucket (ends 1010) is gone, 1010
+    // stays for the line but began before the window.
     expect(s.start).toBe(1011);
     expect(s.series[0].points.map((p) => p.t)).toEqual([1010, 1060, 1070]);
-    expect(s.rx_bytes).toBe(600 - 100 + 40);
-    expect(s.tx_bytes).toBe(60 - 10 + 4);
+    expect(s.rx_bytes).toBe(300 + 40);
+    expect(s.tx_bytes).toBe(30 + 4);
   });
 
   it('ignores samples the fetched answer already holds', () => {
     const s = state();
     expect(mergeSample(s, sample(1065, ['eth0', 50, 5])).merged).toBe(false);
     expect(mergeSample(s, sample(1030, ['eth0', 50, 5])).merged).toBe(false);
-    expect(s.rx_bytes).toBe(600);
+    expect(s.rx_bytes).toBe(200 + 300);
   });
 
   it('adds an interface that appears in the live feed', () => {
@@ -69,13 +71,14 @@ describe('mergeSample', () => {
     mergeSample(s, sample(1066, ['eth0', 1, 1], ['wlan0', 7, 3]));
     const w = s.series.find((x) => x.interface === 'wlan0');
     expect(w.points).toEqual([{ t: 1060, rx_bytes: 7, tx_bytes: 3, rx_peak_bps: 7, tx_peak_bps: 3 }]);
-    expect(s.rx_bytes).toBe(608);
+    expect(s.rx_bytes).toBe(200 + 300 + 1 + 7);
   });
 
-  it('keeps totals equal to the sum of the points over many samples', () => {
+  it('keeps totals equal to the sum of the groups inside the window over many samples', () => {
     const s = state();
-    for (let t = 1066; t < 1300; t += 1) mergeSample(s, sample(t, ['eth0', t % 7, t % 3]));
-    const sum = (k) => s.series[0].points.reduce((a, p) => a + p[k], 0);
+    for (let t = 1066; t < 1300.5; t += 0.7) mergeSample(s, sample(t, ['eth0', 3, 2]));
+    const inside = s.series[0].points.filter((p) => p.t >= Math.floor(s.start));
+    const sum = (k) => inside.reduce((a, p) => a + p[k], 0);
     expect(s.rx_bytes).toBe(sum('rx_bytes'));
     expect(s.tx_bytes).toBe(sum('tx_bytes'));
     expect(s.series[0].points.length).toBeLessThanOrEqual(7);

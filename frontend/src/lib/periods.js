@@ -44,6 +44,17 @@ export function startOfMonth(now) {
   return d;
 }
 
+/**
+ * addDays moves a moment by whole calendar days in local time, keeping its
+ * time of day: a day the clocks change on is 23 or 25 hours long, so
+ * stepping by 86,400 s would drift off midnight.
+ */
+export function addDays(tSec, days) {
+  const d = new Date(tSec * 1000);
+  d.setDate(d.getDate() + days);
+  return d.getTime() / 1000;
+}
+
 /** todayQuery covers local midnight until now. */
 export function todayQuery(now = new Date(), tz = localTimeZone()) {
   return periodQuery(startOfDay(now), now, tz);

@@ -8,7 +8,7 @@
 // without tr, texts come back as their catalogue keys.
 
 import { formatBytes } from './units.js';
-import { dateFormat, fixed, numberFormat } from './intl.js';
+import { dateFormat, fixed, numberFormat, numberInput, parseNumber } from './intl.js';
 
 const keyOnly = (key) => key;
 
@@ -51,32 +51,54 @@ export function planLevel(percent, thresholds = []) {
   return first != null && percent >= first ? 'warn' : 'ok';
 }
 
-// The English percent, for callers without a catalogue (the browser test).
-const PERCENT = (key, { n }) => `${n} %`;
+// The English percents, for callers without a catalogue (the browser test).
+const PERCENT = (key, { n }) => (key === 'plan.percentBelow' ? `< ${n} %` : `${n} %`);
 
 /**
  * formatPercent renders a percent the way the card and tray do: "82 %",
- * "0.4 %"; in German "0,4 %". tr gives the catalogue's plan.percent.
+ * "0.4 %"; in German "0,4 %". Like whole percents, tenths round down, and
+ * some use below a tenth is "< 0.1 %", not a "0.0 %" that reads as none.
+ * tr gives the catalogue's plan.percent and plan.percentBelow.
  */
 export function formatPercent(p, locale = 'en', tr = PERCENT) {
   if (p == null || !Number.isFinite(p)) return '–';
-  const n = p > 0 && p < 1 ? fixed(p, 1, locale) : fixed(Math.floor(p), 0, locale);
+  if (p > 0 && p < 0.1) return tr('plan.percentBelow', { n: fixed(0.1, 1, locale) });
+  const n = p > 0 && p < 1 ? fixed(Math.floor(p * 10) / 10, 1, locale) : fixed(Math.floor(p), 0, locale);
   return tr('plan.percent', { n });
 }
 
 /**
  * daysLeft renders the time until the cycle ends: "9 days left", "5 hours
- * left"; in German "noch 9 Tage".
+ * left"; in German "noch 9 Tage". Days are counted the way the card's reset
+ * date reads: from today's date to that date in the plan's zone (on 7 Dec,
+ * a reset on 31 Dec is 24 days off, whatever the hour). Under a day, or on
+ * the reset's own date, it is the whole hours left.
  */
-export function daysLeft(cycleEnd, nowSec, tr = keyOnly, locale = 'en') {
+export function daysLeft(cycleEnd, nowSec, tr = keyOnly, locale = 'en', tz = undefined) {
   const left = cycleEnd - nowSec;
   if (left <= 0) return tr('plan.resettingNow');
-  if (left < DAY) {
-    const h = Math.ceil(left / 3600);
-    return h === 1 ? tr('plan.lessThanHour') : tr('plan.hoursLeft', { count: h, n: numberFormat(locale).format(h) });
+  const d = calendarDays(nowSec, cycleEnd, tz);
+  if (left < DAY || d < 1) {
+    const h = Math.floor(left / 3600);
+    return h < 1 ? tr('plan.lessThanHour') : tr('plan.hoursLeft', { count: h, n: numberFormat(locale).format(h) });
   }
-  const d = Math.ceil(left / DAY);
   return tr('plan.daysLeft', { count: d, n: numberFormat(locale).format(d) });
+}
+
+// calendarDays is how many dates lie from a's to b's in a zone (the local
+// one when tz is empty or unknown): 0 on the same date.
+function calendarDays(aSec, bSec, tz) {
+  let f;
+  try {
+    f = dateFormat('en-US', { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: tz || undefined });
+  } catch {
+    f = dateFormat('en-US', { year: 'numeric', month: 'numeric', day: 'numeric' });
+  }
+  const date = (t) => {
+    const p = Object.fromEntries(f.formatToParts(new Date(t * 1000)).map((x) => [x.type, Number(x.value)]));
+    return Date.UTC(p.year, p.month - 1, p.day) / 1000;
+  };
+  return Math.round((date(bSec) - date(aSec)) / DAY);
 }
 
 /**
@@ -158,7 +180,7 @@ export function planCard(plan, { nowSec = Date.now() / 1000, prefix = 'si', loca
     projected: u.projected_bytes ?? null,
     projectedText: u.projected_bytes != null ? formatBytes(u.projected_bytes, prefix, locale) : '',
     projectedPercentText: cap && u.projected_percent != null ? formatPercent(u.projected_percent, locale, tr) : '',
-    left: u.cycle_end ? daysLeft(u.cycle_end, nowSec, tr, locale) : '',
+    left: u.cycle_end ? daysLeft(u.cycle_end, nowSec, tr, locale, plan.tz) : '',
     resetText: u.cycle_end ? formatDate(u.cycle_end, plan.tz, locale) : '',
     capReachedText: '',
     bytesText: ['rx', 'tx', 'both'].includes(plan.direction) ? tr(`plan.bytes.${plan.direction}`) : '',
@@ -179,14 +201,17 @@ export function capUnits(prefix) {
   return CAP_UNITS[prefix] ?? CAP_UNITS.si;
 }
 
-/** splitCap picks the largest unit in which cap is at least 1, for the form. */
-export function splitCap(capBytes, prefix) {
+/**
+ * splitCap picks the largest unit in which cap is at least 1, for the form,
+ * the number written the locale's way ("1,5" in German) so that it reads
+ * back as it was.
+ */
+export function splitCap(capBytes, prefix, locale = 'en') {
   const units = capUnits(prefix);
   if (!capBytes) return { value: '', unit: units[1].unit };
   let pick = units[0];
   for (const u of units) if (capBytes >= u.factor) pick = u;
-  const v = capBytes / pick.factor;
-  return { value: String(Number(v.toPrecision(12))), unit: pick.unit };
+  return { value: numberInput(capBytes / pick.factor, locale), unit: pick.unit };
 }
 
 /** emptyPlanForm is the form for a new plan. */
@@ -206,8 +231,8 @@ export function emptyPlanForm(prefix = 'si', tz = '') {
 }
 
 /** planToForm turns a saved plan into the form's text fields. */
-export function planToForm(plan, prefix = 'si') {
-  const cap = splitCap(plan.cap_bytes ?? 0, prefix);
+export function planToForm(plan, prefix = 'si', locale = 'en') {
+  const cap = splitCap(plan.cap_bytes ?? 0, prefix, locale);
   return {
     name: plan.name ?? '',
     interfaces: [...(plan.interfaces ?? [])],
@@ -222,6 +247,18 @@ export function planToForm(plan, prefix = 'si') {
   };
 }
 
+/**
+ * switchPeriod changes the form's period. A reset day means a day of the
+ * month for monthly plans and a weekday (1 Monday … 7 Sunday) for weekly
+ * ones, so it does not carry over: the day last picked for the new period
+ * comes back, else the 1st of the month or Monday.
+ */
+export function switchPeriod(form, period) {
+  if (period === form.period) return form;
+  const days = { ...form.resetDays, [form.period]: form.reset_day };
+  return { ...form, period, reset_day: days[period] ?? '1', resetDays: days };
+}
+
 const isInt = (s) => /^-?\d+$/.test(String(s).trim());
 
 /** MAX_NAME is the longest plan name the form takes. */
@@ -230,9 +267,10 @@ export const MAX_NAME = 100;
 /**
  * checkPlanForm checks a plan form and converts it to the API's body.
  * It returns {plan} when every field is fine, else {errors: {field: message}}
- * keyed by the API's field names, the messages in the locale of tr.
+ * keyed by the API's field names, the messages in the locale of tr. The cap
+ * is read the way locale writes numbers (see parseNumber).
  */
-export function checkPlanForm(form, prefix = 'si', tr = keyOnly) {
+export function checkPlanForm(form, prefix = 'si', tr = keyOnly, locale = 'en') {
   const errors = {};
   const name = String(form.name ?? '').trim();
   if (!name) errors.name = tr('plan.err.name');
@@ -244,11 +282,11 @@ export function checkPlanForm(form, prefix = 'si', tr = keyOnly) {
   if (!['both', 'rx', 'tx'].includes(form.direction)) errors.direction = tr('plan.err.direction');
 
   let cap = 0;
-  const capText = String(form.capValue ?? '').trim().replace(',', '.');
+  const capText = String(form.capValue ?? '').trim();
   if (capText !== '') {
     const unit = capUnits(prefix).find((u) => u.unit === form.capUnit) ?? capUnits(prefix)[1];
-    const v = Number(capText);
-    if (!Number.isFinite(v)) errors.cap_bytes = tr('plan.err.capNumber');
+    const v = parseNumber(capText, locale);
+    if (!Number.isFinite(v)) errors.cap_bytes = tr('plan.err.capNumber', { example: numberFormat(locale).format(1500.5) });
     else if (v < 0) errors.cap_bytes = tr('plan.err.capNegative');
     else {
       cap = Math.round(v * unit.factor);

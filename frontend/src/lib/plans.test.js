@@ -14,6 +14,7 @@ import {
   planSummary,
   planToForm,
   splitCap,
+  switchPeriod,
   weekdayNames,
 } from './plans.js';
 import { translate } from './i18n.js';
@@ -164,6 +165,11 @@ describe('formatPercent', () => {
   const cases = [
     { name: 'zero', p: 0, want: '0 %' },
     { name: 'below one, one decimal', p: 0.42, want: '0.4 %' },
+    { name: 'tenths round down too', p: 0.99, want: '0.9 %' },
+    { name: 'some use below a tenth is not 0.0 %', p: 0.04, want: '< 0.1 %' },
+    { name: 'a tenth', p: 0.1, want: '0.1 %' },
+    { name: 'German, below a tenth', p: 0.004, loc: 'de', want: '< 0,1 %' },
+    { name: 'Chinese, below a tenth', p: 0.004, loc: 'zh', want: '<0.1%' },
     { name: 'whole percents round down', p: 82.9, want: '82 %' },
     { name: 'no grouping', p: 1000, want: '1000 %' },
     { name: 'nothing to show', p: null, want: '–' },
@@ -171,6 +177,7 @@ describe('formatPercent', () => {
     { name: 'German decimal comma', p: 0.42, loc: 'de', want: '0,4 %' },
     { name: 'German, no grouping', p: 1000, loc: 'de', want: '1000 %' },
     { name: 'Chinese, no space', p: 82.9, loc: 'zh', want: '82%' },
+    { name: 'English catalogue, below a tenth', p: 0.01, loc: 'en', want: '< 0.1 %' },
   ];
   for (const c of cases) {
     it(c.name, () => expect(c.loc ? formatPercent(c.p, c.loc, TR[c.loc]) : formatPercent(c.p)).toBe(c.want));
@@ -179,20 +186,32 @@ describe('formatPercent', () => {
 
 describe('daysLeft', () => {
   const cases = [
-    { name: 'days', left: 8.2 * 86400, loc: 'en', want: '9 days left' },
+    { name: 'days', left: 8.2 * 86400, loc: 'en', want: '8 days left' },
     { name: 'one day', left: 86400, loc: 'en', want: '1 day left' },
     { name: 'hours', left: 5 * 3600, loc: 'en', want: '5 hours left' },
+    { name: 'whole hours: 5 h 50 min is 5 hours', left: 5 * 3600 + 50 * 60, loc: 'en', want: '5 hours left' },
     { name: 'minutes', left: 600, loc: 'en', want: 'less than an hour left' },
     { name: 'past', left: -5, loc: 'en', want: 'resetting now' },
-    { name: 'German days', left: 8.2 * 86400, loc: 'de', want: 'noch 9 Tage' },
+    { name: 'German days', left: 8.2 * 86400, loc: 'de', want: 'noch 8 Tage' },
     { name: 'German one day', left: 86400, loc: 'de', want: 'noch 1 Tag' },
     { name: 'German hours', left: 5 * 3600, loc: 'de', want: 'noch 5 Stunden' },
     { name: 'German minutes', left: 600, loc: 'de', want: 'noch weniger als eine Stunde' },
     { name: 'German past', left: 0, loc: 'de', want: 'wird jetzt zurückgesetzt' },
-    { name: 'Chinese days', left: 8.2 * 86400, loc: 'zh', want: '剩余 9 天' },
+    { name: 'Chinese days', left: 8.2 * 86400, loc: 'zh', want: '剩余 8 天' },
     { name: 'Chinese one day', left: 86400, loc: 'zh', want: '剩余 1 天' },
   ];
-  for (const c of cases) it(c.name, () => expect(daysLeft(1000 + c.left, 1000, TR[c.loc], c.loc)).toBe(c.want));
+  for (const c of cases) it(c.name, () => expect(daysLeft(1000 + c.left, 1000, TR[c.loc], c.loc, 'UTC')).toBe(c.want));
+
+  // The card says "Resets: 31 Dec"; the days left are read off that date.
+  const berlin = (d, h) => Date.UTC(2026, 11, d, h - 1) / 1000; // CET, +01:00
+  const dated = [
+    { name: 'on 7 Dec at 05:00, a reset on 31 Dec at 00:00 is 24 days off', now: berlin(7, 5), end: berlin(31, 0), want: '24 days left' },
+    { name: 'on 7 Dec at 05:00, a reset on 31 Dec at 06:00 is 24 days off, not 25', now: berlin(7, 5), end: berlin(31, 6), want: '24 days left' },
+    { name: 'on 7 Dec at 23:00, a reset on 8 Dec at 23:30 is 1 day off', now: berlin(7, 23), end: berlin(8, 23.5), want: '1 day left' },
+    { name: 'on 7 Dec at 23:00, a reset on 8 Dec at 06:00 is 7 hours off, not 1 day', now: berlin(7, 23), end: berlin(8, 6), want: '7 hours left' },
+    { name: 'in the plan zone: at 00:30 on 8 Dec in Berlin (7 Dec in UTC) a reset on 10 Dec is 2 days off', now: berlin(8, 0.5), end: berlin(10, 6), want: '2 days left' },
+  ];
+  for (const c of dated) it(c.name, () => expect(daysLeft(c.end, c.now, TR.en, 'en', 'Europe/Berlin')).toBe(c.want));
 });
 
 describe('weekdayNames', () => {
@@ -294,7 +313,6 @@ describe('checkPlanForm', () => {
   it.each([
     ['no cap', { capValue: '' }, 'cap_bytes', 0],
     ['cap 0', { capValue: '0' }, 'cap_bytes', 0],
-    ['decimal comma', { capValue: '1,5', capUnit: 'TB' }, 'cap_bytes', 1.5e12],
     ['IEC unit', { capValue: '2', capUnit: 'GiB' }, 'cap_bytes', 2 * 2 ** 30],
     ['day plan ignores the reset day', { period: 'day', reset_day: '99' }, 'reset_day', 1],
     ['thresholds with % and duplicates', { thresholds: '100%, 50, 50' }, 'thresholds', [50, 100]],
@@ -304,6 +322,42 @@ describe('checkPlanForm', () => {
     const r = checkPlanForm({ ...good, ...change }, change.capUnit?.endsWith('iB') ? 'iec' : 'si');
     expect(r.errors).toBeUndefined();
     expect(r.plan[field]).toEqual(want);
+  });
+
+  describe('reads the cap the way the page\'s language writes numbers', () => {
+    const cases = [
+      { name: 'English 1,000 is a thousand, not one', loc: 'en', cap: '1,000', want: 1000e9 },
+      { name: 'English decimal point', loc: 'en', cap: '1.5', want: 1.5e9 },
+      { name: 'English both marks', loc: 'en', cap: '1,000.5', want: 1000.5e9 },
+      { name: 'German 1.000 is a thousand', loc: 'de', cap: '1.000', want: 1000e9 },
+      { name: 'German decimal comma', loc: 'de', cap: '1,5', want: 1.5e9 },
+      { name: 'German both marks', loc: 'de', cap: '1.000,5', want: 1000.5e9 },
+      { name: 'Chinese 1,000', loc: 'zh', cap: '1,000', want: 1000e9 },
+    ];
+    for (const c of cases) {
+      it(c.name, () => expect(checkPlanForm({ ...good, capValue: c.cap }, 'si', TR[c.loc], c.loc).plan?.cap_bytes).toBe(c.want));
+    }
+    const refused = [
+      { name: 'English 1,5: the comma groups thousands', loc: 'en', cap: '1,5', want: 'The cap must be a number written like 1,500.5 (leave it empty for no cap).' },
+      { name: 'English 1,50', loc: 'en', cap: '1,50', want: 'The cap must be a number written like 1,500.5 (leave it empty for no cap).' },
+      { name: 'German 1.5: the point groups thousands', loc: 'de', cap: '1.5', want: 'Das Limit muss eine Zahl in der Schreibweise 1.500,5 sein (für kein Limit leer lassen).' },
+      { name: 'German two commas', loc: 'de', cap: '1,0,5', want: 'Das Limit muss eine Zahl in der Schreibweise 1.500,5 sein (für kein Limit leer lassen).' },
+      { name: 'Chinese 1,5', loc: 'zh', cap: '1,5', want: '上限必须是按 1,500.5 这样书写的数字（留空表示不设上限）。' },
+    ];
+    for (const c of refused) {
+      it(`refuses ${c.name}`, () => {
+        const r = checkPlanForm({ ...good, capValue: c.cap }, 'si', TR[c.loc], c.loc);
+        expect(r.plan).toBeUndefined();
+        expect(r.errors).toEqual({ cap_bytes: c.want });
+      });
+    }
+    it('writes a saved cap back the same way', () => {
+      for (const loc of ['en', 'de', 'zh']) {
+        const form = planToForm({ ...plan(), cap_bytes: 1.5e12 }, 'si', loc);
+        expect(checkPlanForm(form, 'si', TR[loc], loc).plan.cap_bytes).toBe(1.5e12);
+      }
+      expect(planToForm({ ...plan(), cap_bytes: 1.5e12 }, 'si', 'de').capValue).toBe('1,5');
+    });
   });
 
   it('round-trips a saved plan through the form', () => {
@@ -323,6 +377,27 @@ describe('splitCap', () => {
     [300e6, 'si', { value: '300', unit: 'MB' }],
     [2 ** 30, 'iec', { value: '1', unit: 'GiB' }],
   ])('%s %s', (b, prefix, want) => expect(splitCap(b, prefix)).toEqual(want));
+  it('writes the German decimal comma', () => expect(splitCap(1.5e12, 'si', 'de')).toEqual({ value: '1,5', unit: 'TB' }));
+});
+
+describe('switchPeriod', () => {
+  const month = { ...emptyPlanForm(), period: 'month', reset_day: '31' };
+  const cases = [
+    { name: 'monthly on the 31st to weekly: Monday, not a blank weekday', got: () => switchPeriod(month, 'week'), want: { period: 'week', reset_day: '1' } },
+    { name: 'and back to monthly: the 31st again', got: () => switchPeriod(switchPeriod(month, 'week'), 'month'), want: { period: 'month', reset_day: '31' } },
+    {
+      name: 'weekly on Friday to monthly and back: Friday again',
+      got: () => switchPeriod(switchPeriod({ ...month, period: 'week', reset_day: '5' }, 'month'), 'week'),
+      want: { period: 'week', reset_day: '5' },
+    },
+    { name: 'weekly on Sunday to monthly: the 1st', got: () => switchPeriod({ ...month, period: 'week', reset_day: '7' }, 'month'), want: { period: 'month', reset_day: '1' } },
+    { name: 'daily to weekly: Monday', got: () => switchPeriod({ ...month, period: 'day' }, 'week'), want: { period: 'week', reset_day: '1' } },
+  ];
+  for (const c of cases) it(c.name, () => expect(c.got()).toMatchObject(c.want));
+  it('gives a form the form check accepts', () => {
+    const form = { ...switchPeriod(month, 'week'), name: 'Home', interfaces: ['eth0'] };
+    expect(checkPlanForm(form).plan).toMatchObject({ period: 'week', reset_day: 1 });
+  });
 });
 
 describe('checkNotifierForm', () => {

@@ -2,6 +2,10 @@
 // buckets with no recorded data; the chart must show those as breaks, so gaps
 // are made explicit here as null values on a shared time grid.
 
+import { addDays } from './periods.js';
+
+const DAY = 86400;
+
 /**
  * fromTraffic turns an API answer into the dashboard's working state. The
  * state is mutated in place by live samples (see live.js).
@@ -10,7 +14,7 @@ export function fromTraffic(traffic, windowSec) {
   // The answer's `start` is the first bucket's start, which may lie before
   // the window; the chart's left edge is the window's.
   const window = windowSec ?? traffic.end - traffic.start;
-  return {
+  return countTotals({
     start: traffic.end - window,
     end: traffic.end,
     window,
@@ -21,9 +25,36 @@ export function fromTraffic(traffic, windowSec) {
       tx_bytes: s.tx_bytes,
       points: (s.points ?? []).map((p) => ({ ...p })),
     })),
-    rx_bytes: traffic.rx_bytes,
-    tx_bytes: traffic.tx_bytes,
-  };
+    rx_bytes: 0,
+    tx_bytes: 0,
+  });
+}
+
+/**
+ * countTotals sets the totals, per interface and overall, to the bytes of
+ * the groups that start inside the window. The answer's first group can
+ * start before the window's left edge: the chart shows only its end, and a
+ * group's bytes cannot be split by time, so it is not counted (the answer's
+ * own totals include it). The edge counts in whole seconds, like the API's
+ * times: a live window starts a fraction into a second whose polls are one
+ * 1-second group.
+ */
+export function countTotals(state) {
+  const from = Math.floor(state.start);
+  state.rx_bytes = 0;
+  state.tx_bytes = 0;
+  for (const s of state.series) {
+    s.rx_bytes = 0;
+    s.tx_bytes = 0;
+    for (const p of s.points) {
+      if (p.t < from) continue;
+      s.rx_bytes += p.rx_bytes;
+      s.tx_bytes += p.tx_bytes;
+    }
+    state.rx_bytes += s.rx_bytes;
+    state.tx_bytes += s.tx_bytes;
+  }
+  return state;
 }
 
 /** The packet, error and drop sums of a point (absent in live samples). */
@@ -91,16 +122,26 @@ export function withGaps(times, groupSec, intervalSec = 0) {
 }
 
 /**
- * bucketSeconds is the time a bucket's bytes were collected over: the group
- * length, except for the bucket still filling at the window's end, which is
- * divided by the time elapsed so far (at least one poll interval) so the line
- * does not sag at the right edge.
+ * groupEnd is when the group starting at t ends. Day groups run from local
+ * midnight to local midnight (the dashboard asks for them in the browser's
+ * zone), so a day the clocks change on is 23 or 25 hours long.
+ */
+export function groupEnd(t, groupSec) {
+  return groupSec >= DAY && groupSec % DAY === 0 ? addDays(t, groupSec / DAY) : t + groupSec;
+}
+
+/**
+ * bucketSeconds is the time a bucket's bytes were collected over: the
+ * group's real length, except for the bucket still filling at the window's
+ * end, which is divided by the time elapsed so far (at least one poll
+ * interval) so the line does not sag at the right edge.
  */
 export function bucketSeconds(t, groupSec, endSec, intervalSec = 1) {
-  if (endSec != null && t + groupSec > endSec) {
-    return Math.min(groupSec, Math.max(endSec - t, intervalSec, 1));
+  const length = groupEnd(t, groupSec) - t;
+  if (endSec != null && t + length > endSec) {
+    return Math.min(length, Math.max(endSec - t, intervalSec, 1));
   }
-  return groupSec;
+  return length;
 }
 
 /** rates converts one bucket into rates in bytes per second. */
@@ -154,10 +195,10 @@ export function hasPoints(state) {
 /**
  * replaceTail puts a fresh answer for the newest buckets into the state: every
  * bucket from the answer's first bucket on is replaced by the answer's, and
- * the totals are summed again. A live sample cannot tell for certain whether
- * its poll was already in an answer that was on its way (an answer holds
- * every poll up to the moment it was made, its `end` is whole seconds), so
- * the dashboard fetches the buckets from the last answer's newest one on now
+ * the totals are summed again (see countTotals). A live sample cannot tell
+ * for certain whether its poll was already in an answer that was on its way
+ * (an answer holds every poll up to the moment it was made, its `end` is
+ * whole seconds), so the dashboard fetches the buckets from the last answer's newest one on now
  * and then, and this makes the state exact again.
  */
 export function replaceTail(state, tail) {
@@ -174,14 +215,7 @@ export function replaceTail(state, tail) {
     state.end = tail.end;
     state.start = state.end - state.window;
   }
-  state.rx_bytes = 0;
-  state.tx_bytes = 0;
-  for (const s of state.series) {
-    s.rx_bytes = s.points.reduce((a, p) => a + p.rx_bytes, 0);
-    s.tx_bytes = s.points.reduce((a, p) => a + p.tx_bytes, 0);
-    state.rx_bytes += s.rx_bytes;
-    state.tx_bytes += s.tx_bytes;
-  }
+  countTotals(state);
 }
 
 /**

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { bucketSeconds, chartModel, combine, fromTraffic, hasPoints, replaceTail, tailWindow, withGaps } from './series.js';
+import { bucketSeconds, chartModel, combine, countTotals, fromTraffic, hasPoints, replaceTail, tailWindow, withGaps } from './series.js';
 
 const pt = (t, rx, tx, rxp = rx, txp = tx) => ({ t, rx_bytes: rx, tx_bytes: tx, rx_peak_bps: rxp, tx_peak_bps: txp });
+
+// Local time is the browser's; run fn as in a zone (Node applies TZ at once).
+function inZone(tz, fn) {
+  const was = process.env.TZ;
+  process.env.TZ = tz;
+  try {
+    return fn();
+  } finally {
+    if (was === undefined) delete process.env.TZ;
+    else process.env.TZ = was;
+  }
+}
 
 function traffic() {
   return {
@@ -96,6 +108,29 @@ describe('bucketSeconds', () => {
   });
 });
 
+describe('day groups on days the clocks change (Berlin)', () => {
+  // 29 March 2026 has 23 hours there, 25 October 2026 has 25.
+  const spring = Date.UTC(2026, 2, 28, 23) / 1000;
+  const autumn = Date.UTC(2026, 9, 24, 22) / 1000;
+  const plain = Date.UTC(2026, 4, 31, 22) / 1000; // 1 June
+  const cases = [
+    { name: 'the 23-hour day: 23 h of 1000 B/s is 1000 B/s', t: spring, hours: 23 },
+    { name: 'the 25-hour day: 25 h of 1000 B/s is 1000 B/s', t: autumn, hours: 25 },
+    { name: 'an ordinary day', t: plain, hours: 24 },
+  ];
+  for (const c of cases) {
+    it(c.name, () =>
+      inZone('Europe/Berlin', () => {
+        const state = fromTraffic({ start: c.t, end: c.t + 30 * 86400, group_seconds: 86400, series: [{ interface: 'eth0', points: [pt(c.t, c.hours * 3600 * 1000, 0)] }] }, 90 * 86400);
+        expect(chartModel(state).lines[0].rx[0]).toBe(1000);
+        expect(bucketSeconds(c.t, 86400, null)).toBe(c.hours * 3600);
+      }),
+    );
+  }
+  it('the short day still filling is divided by the time so far', () =>
+    inZone('Europe/Berlin', () => expect(bucketSeconds(spring, 86400, spring + 3600)).toBe(3600)));
+});
+
 describe('combine', () => {
   it('adds bytes and peaks per bucket', () => {
     const c = combine(fromTraffic(traffic()).series);
@@ -143,6 +178,22 @@ describe('fromTraffic', () => {
     expect(s.window).toBe(100);
     expect(hasPoints(s)).toBe(true);
   });
+  it('Received and Sent leave out the group that began before the window', () => {
+    // A 100 s window ending at 1105 starts at 1005; the API's first 10 s
+    // group starts at 1000 and the chart shows only its last 5 s.
+    const s = fromTraffic({ ...traffic(), start: 1000, end: 1105 }, 100);
+    expect(s.start).toBe(1005);
+    expect(s.rx_bytes).toBe(200 + 300 + 50);
+    expect(s.tx_bytes).toBe(20 + 30 + 5);
+    expect(s.series.map((x) => x.rx_bytes)).toEqual([500, 50]);
+    // The chart still gets the group, for its line to come in from the edge.
+    expect(s.series[0].points[0].t).toBe(1000);
+  });
+  it('counts the window start in whole seconds, as the API does', () => {
+    const one = (t, rx) => ({ ...pt(t, rx, 0) });
+    const s = countTotals({ start: 1005.4, group: 1, series: [{ interface: 'eth0', points: [one(1004, 1), one(1005, 2), one(1006, 4)] }] });
+    expect(s.rx_bytes).toBe(6);
+  });
   it('copies the points so live merging cannot change the answer', () => {
     const t = traffic();
     const s = fromTraffic(t);
@@ -167,9 +218,10 @@ describe('replaceTail', () => {
       series: [{ interface: 'eth0', rx_bytes: 0, tx_bytes: 0, points: [pt(1040, 300, 30), pt(1050, 7, 1)] }],
     });
     expect(s.series[0].points.map((p) => p.t)).toEqual([1000, 1010, 1040, 1050]);
-    expect(s.series[0].rx_bytes).toBe(100 + 200 + 300 + 7);
-    expect(s.rx_bytes).toBe(607 + 50);
-    expect(s.tx_bytes).toBe(10 + 20 + 30 + 1 + 5);
+    // The window now starts at 1005: the 1000 bucket began before it.
+    expect(s.series[0].rx_bytes).toBe(200 + 300 + 7);
+    expect(s.rx_bytes).toBe(507 + 50);
+    expect(s.tx_bytes).toBe(20 + 30 + 1 + 5);
     expect(s.end).toBe(1105);
     expect(s.start).toBe(1005);
   });

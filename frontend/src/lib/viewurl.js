@@ -4,8 +4,10 @@
 // or forward, a date, a dragged range) is worked out here too.
 
 import { adjustGroup, findGroup, findWindow, WINDOWS } from './ranges.js';
+import { addDays } from './periods.js';
 
 const LINES = ['combined', 'interfaces'];
+const DAY = 86400;
 
 /**
  * parseView reads a view from a query string. Anything missing or not
@@ -45,22 +47,48 @@ function live(view, end, nowSec) {
   return { ...view, end: end == null || end >= nowSec ? null : Math.floor(end) };
 }
 
-/** step moves the view by one window: dir -1 is earlier, +1 later (up to live). */
+/**
+ * step moves the view by one window: dir -1 is earlier, +1 later (up to
+ * live). A window of whole days moves by calendar days, so a chart ending at
+ * midnight still ends at midnight after a day the clocks changed on.
+ */
 export function step(view, dir, nowSec) {
   const end = view.end ?? nowSec;
-  return live(view, end + dir * view.windowSec, nowSec);
+  const days = view.windowSec % DAY === 0 ? view.windowSec / DAY : 0;
+  return live(view, days ? addDays(end, dir * days) : end + dir * view.windowSec, nowSec);
+}
+
+// Nothing was recorded before 1970; a year below it is one still being typed.
+const FIRST_YEAR = 1970;
+
+/**
+ * parseDay reads the date field ("2025-11-03") as the local midnight that
+ * starts that day, a Date, or null unless the date is complete and plausible:
+ * a real calendar day from 1970 to today. Chromium reports the field's value
+ * as soon as every part has a digit, so typing 2025 into the year passes
+ * through 0002, 0020 and 0202 first; none of those may move the view.
+ */
+export function parseDay(isoDate, nowSec) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate ?? '');
+  if (!m) return null;
+  const [y, mon, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < FIRST_YEAR || isoDate > isoDay(nowSec)) return null;
+  // setFullYear, not new Date(y, …), which reads years 0–99 as 1900–1999.
+  const day = new Date(nowSec * 1000);
+  day.setFullYear(y, mon - 1, d);
+  day.setHours(0, 0, 0, 0);
+  if (day.getFullYear() !== y || day.getMonth() !== mon - 1 || day.getDate() !== d) return null; // 2025-02-30
+  return day;
 }
 
 /**
  * jumpTo shows the window that ends at the end of a local day
- * ("2026-03-05"); today or a later day means live. A bad date changes nothing.
+ * ("2026-03-05"); today means live. A date parseDay refuses changes nothing.
  */
 export function jumpTo(view, isoDate, nowSec) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate ?? '');
-  if (!m) return view;
-  const next = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
-  if (Number.isNaN(next.getTime())) return view;
-  return live(view, next.getTime() / 1000, nowSec);
+  const day = parseDay(isoDate, nowSec);
+  if (!day) return view;
+  return live(view, addDays(day.getTime() / 1000, 1), nowSec);
 }
 
 /**

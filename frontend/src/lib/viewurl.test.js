@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { hasView, isoDay, jumpTo, parseView, step, viewSearch, zoom } from './viewurl.js';
+import { hasView, isoDay, jumpTo, parseDay, parseView, step, viewSearch, zoom } from './viewurl.js';
+
+// Local time is the browser's; run fn as in a zone (Node applies TZ at once).
+function inZone(tz, fn) {
+  const was = process.env.TZ;
+  process.env.TZ = tz;
+  try {
+    return fn();
+  } finally {
+    if (was === undefined) delete process.env.TZ;
+    else process.env.TZ = was;
+  }
+}
 
 const base = { windowSec: 3600, groupSec: 10, end: null, mode: 'combined' };
 const NOW = Date.UTC(2026, 2, 15, 12, 0, 0) / 1000;
@@ -39,6 +51,66 @@ describe('moving through time', () => {
     { name: 'a bad date changes nothing', got: () => jumpTo({ ...base, end: 5 }, '2026-3-1', NOW), want: { ...base, end: 5 } },
   ];
   for (const c of cases) it(c.name, () => expect(c.got()).toEqual(c.want));
+});
+
+describe('typing a date into the date field', () => {
+  // Chromium reports the value as each part of the date is complete: typing
+  // 11032025 into month, day, year passes through years 0002, 0020, 0202.
+  const still = { ...base, end: NOW - 86400 };
+  const cases = [
+    { name: 'year 0002 on the way to 2025 changes nothing', day: '0002-11-03', want: still },
+    { name: 'year 0020 changes nothing (not 1920)', day: '0020-11-03', want: still },
+    { name: 'year 0202 changes nothing', day: '0202-11-03', want: still },
+    { name: 'a year before 1970 changes nothing', day: '1925-11-03', want: still },
+    { name: 'the finished date shows that day', day: '2025-11-03', want: { ...still, end: new Date(2025, 10, 4).getTime() / 1000 } },
+    { name: 'a day after today changes nothing', day: '2026-03-16', want: still },
+    { name: 'a day the calendar does not have changes nothing', day: '2025-02-30', want: still },
+    { name: 'an empty field changes nothing', day: '', want: still },
+  ];
+  for (const c of cases) it(c.name, () => expect(jumpTo(still, c.day, NOW)).toEqual(c.want));
+
+  it('reads complete, plausible dates only', () => {
+    expect(parseDay('1970-01-01', NOW)?.getFullYear()).toBe(1970);
+    expect(parseDay('0099-12-31', NOW)).toBeNull();
+    expect(parseDay(isoDay(NOW), NOW)).not.toBeNull();
+  });
+});
+
+describe('Earlier and Later across a change of the clocks', () => {
+  // Berlin's clocks go forward on 29 March 2026: that day has 23 hours.
+  const berlinMidnight = (d) => Date.UTC(2026, 2, d - 1, 23) / 1000; // CET, +01:00
+  const summerMidnight = (d) => Date.UTC(2026, 2, d - 1, 22) / 1000; // CEST, +02:00
+  const day = { windowSec: 86400, groupSec: 3600, mode: 'combined' };
+  const now = Date.UTC(2026, 5, 1) / 1000;
+  const cases = [
+    {
+      name: 'the day 30 March stepped back twice ends at midnight on 29 March, not 23:00 on the 28th',
+      got: () => step(step(jumpTo({ ...day, end: null }, '2026-03-30', now), -1, now), -1, now),
+      want: { ...day, end: berlinMidnight(29) },
+    },
+    {
+      name: 'stepped back over the short day it ends at midnight',
+      got: () => step({ ...day, end: summerMidnight(30) }, -1, now),
+      want: { ...day, end: berlinMidnight(29) },
+    },
+    {
+      name: 'stepped forward over the short day it ends at midnight',
+      got: () => step({ ...day, end: berlinMidnight(29) }, 1, now),
+      want: { ...day, end: summerMidnight(30) },
+    },
+    {
+      name: 'a 7-day window steps by 7 calendar days',
+      got: () => step({ ...day, windowSec: 7 * 86400, end: summerMidnight(31) }, -1, now),
+      want: { ...day, windowSec: 7 * 86400, end: berlinMidnight(24) },
+    },
+    {
+      name: 'a 6-hour window steps by 6 hours of elapsed time',
+      got: () => step({ ...day, windowSec: 6 * 3600, end: summerMidnight(30) }, -1, now),
+      want: { ...day, windowSec: 6 * 3600, end: summerMidnight(30) - 6 * 3600 },
+    },
+    { name: 'stepping forward up to now is live', got: () => step({ ...day, end: now - 3600 }, 1, now), want: { ...day, end: null } },
+  ];
+  for (const c of cases) it(c.name, () => inZone('Europe/Berlin', () => expect(c.got()).toEqual(c.want)));
 });
 
 describe('zoom', () => {

@@ -1,5 +1,6 @@
 // The user's display settings, shared by every component. Changes are applied
-// at once and then saved; a refused save puts the previous value back.
+// at once and then saved; a refused save puts the previous value back. Other
+// open windows of the page follow through localStorage.
 
 import { get, writable } from 'svelte/store';
 
@@ -31,6 +32,23 @@ function remember(v) {
 /** settings holds {rate_unit, unit_prefix, theme, language}. */
 export const settings = writable(cached());
 settings.subscribe(remember);
+
+/**
+ * fromOtherWindow applies settings another tab or window of this page saved:
+ * every change ends up in localStorage, and the browser tells the other
+ * windows with a storage event. Writing them back there changes nothing,
+ * so no event echoes back.
+ */
+export function fromOtherWindow(e) {
+  if (e.key !== KEY || e.newValue == null) return;
+  try {
+    const v = JSON.parse(e.newValue);
+    if (v && typeof v === 'object') settings.set({ ...DEFAULT_SETTINGS, ...v });
+  } catch {
+    // Not ours to read; the server keeps the real copy.
+  }
+}
+globalThis.addEventListener?.('storage', fromOtherWindow);
 
 /** loadSettings replaces the settings with the server's. */
 export async function loadSettings(transport) {

@@ -33,6 +33,24 @@ describe('settings store', () => {
   });
 });
 
+describe('settings changed in another window', () => {
+  // The browser fires "storage" in every other window of the page when one
+  // of them writes localStorage.
+  const fromElsewhere = (key, value) => window.dispatchEvent(new StorageEvent('storage', { key, newValue: value }));
+
+  it('apply here too', () => {
+    fromElsewhere('netpulse.settings', JSON.stringify({ ...DEFAULT_SETTINGS, theme: 'dark', language: 'de' }));
+    expect(get(settings)).toMatchObject({ theme: 'dark', language: 'de', unit_prefix: 'si' });
+  });
+
+  it('are left alone when they are not the settings, or not readable', () => {
+    fromElsewhere('netpulse.view', JSON.stringify({ theme: 'dark' }));
+    fromElsewhere('netpulse.settings', '{not json');
+    fromElsewhere('netpulse.settings', null);
+    expect(get(settings)).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
 describe('resolveTheme', () => {
   it('follows the system only for "system"', () => {
     expect(resolveTheme('system', true)).toBe('dark');
