@@ -152,7 +152,9 @@ func parseHosts(list string) ([]string, error) {
 		switch {
 		case h == "" && strings.TrimSpace(list) == "":
 			return nil, nil
-		case h == "" || strings.ContainsAny(h, " /:@[]") || strings.ContainsFunc(h, func(r rune) bool { return r < '!' || r > '~' }):
+		case strings.Contains(h, "*"):
+			return nil, fmt.Errorf("%q: write .example.com for every name under example.com, without *", h)
+		case h == "" || h == "." || strings.ContainsAny(h, " /:@[]") || strings.ContainsFunc(h, func(r rune) bool { return r < '!' || r > '~' }):
 			return nil, fmt.Errorf("%q is not a host name (give names without scheme or port, separated by commas)", h)
 		}
 		out = append(out, h)

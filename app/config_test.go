@@ -44,10 +44,13 @@ func TestParseConfig(t *testing.T) {
 		{name: "listen host name", args: []string{"--listen", "example.com:80"}, wantErr: "--listen"},
 		{name: "bad boolean", env: map[string]string{"NETPULSE_HEADLESS": "maybe"}, wantErr: "NETPULSE_HEADLESS"},
 		{name: "allowed hosts", args: []string{"--data-dir", "/d"}, env: map[string]string{"NETPULSE_ALLOWED_HOSTS": " NetPulse.example.com., nas.example.org"},
-			check: func(c Config) bool { return slices.Equal(c.AllowedHosts, []string{"netpulse.example.com", "nas.example.org"}) }},
+			check: func(c Config) bool {
+				return slices.Equal(c.AllowedHosts, []string{"netpulse.example.com", "nas.example.org"})
+			}},
 		{name: "no allowed hosts", args: []string{"--data-dir", "/d"}, check: func(c Config) bool { return c.AllowedHosts == nil }},
 		{name: "allowed host with a scheme", args: []string{"--allowed-hosts", "https://netpulse.example.com"}, wantErr: "--allowed-hosts"},
 		{name: "allowed host with a port", args: []string{"--allowed-hosts", "netpulse.example.com:443"}, wantErr: "without scheme or port"},
+		{name: "an allowed host with a wildcard", args: []string{"--allowed-hosts", "*.example.com"}, wantErr: "write .example.com"},
 		{name: "an empty allowed host", args: []string{"--allowed-hosts", "a.example,,b.example"}, wantErr: "--allowed-hosts"},
 		{name: "unknown flag", args: []string{"--colour"}, wantErr: "colour"},
 		{name: "stray argument", args: []string{"serve"}, wantErr: "unexpected argument"},

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/netpulse/netpulse/app"
+	"golang.org/x/net/publicsuffix"
 )
 
 // maxBodyBytes bounds request bodies: the largest valid one is a list of 64
@@ -348,8 +349,7 @@ func hostCheck(listen string, next http.Handler) http.Handler {
 // it is to anyone on the network. With a password, a rebinding page has
 // none to send, and loopback has hostCheck.
 func rebindingGuard(cfg app.Config, next http.Handler) http.Handler {
-	host, _, _ := net.SplitHostPort(cfg.Listen)
-	if cfg.Password != "" || app.IsLoopbackHost(strings.Trim(host, "[]")) {
+	if !GuardsChanges(cfg) {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -364,13 +364,17 @@ func rebindingGuard(cfg app.Config, next http.Handler) http.Handler {
 	})
 }
 
-// privateSuffixes are the names no public DNS answers for, so no page
-// elsewhere can point one at this server.
-var privateSuffixes = []string{".local", ".lan", ".home", ".home.arpa", ".internal", ".localdomain", ".localhost"}
+// privateSuffixes are suffixes under delegated top-level domains that no
+// page elsewhere can point at this server: the reserved home.arpa and a
+// router's own domain (AVM's fritz.box).
+var privateSuffixes = []string{".home.arpa", ".fritz.box"}
 
 // localName reports whether the Host header hostport names this server
-// beyond doubt: an address, a name of one label or under a private
-// suffix, or one of allowed.
+// beyond doubt: an address, a name of one label, a name under a top-level
+// domain the DNS root does not delegate (.local, .lan, .internal, a
+// router's .ip), so that only a resolver on this network answers for it,
+// one under privateSuffixes, or one allowed (an entry starting with a dot
+// allows the names under it).
 func localName(hostport string, allowed []string) bool {
 	h := hostport
 	if hh, _, err := net.SplitHostPort(hostport); err == nil {
@@ -380,10 +384,25 @@ func localName(hostport string, allowed []string) bool {
 	switch {
 	case h == "":
 		return false
-	case net.ParseIP(h) != nil, !strings.Contains(h, "."), slices.Contains(allowed, h):
+	case net.ParseIP(h) != nil, !strings.Contains(h, "."):
 		return true
 	}
-	return slices.ContainsFunc(privateSuffixes, func(s string) bool { return strings.HasSuffix(h, s) })
+	if slices.ContainsFunc(allowed, func(a string) bool { return h == a || strings.HasPrefix(a, ".") && strings.HasSuffix(h, a) }) ||
+		slices.ContainsFunc(privateSuffixes, func(s string) bool { return strings.HasSuffix(h, s) }) {
+		return true
+	}
+	// Only the top-level domain is asked: under a delegated one, anyone may
+	// hold a name (a dynamic-DNS name too) and point it anywhere.
+	_, delegated := publicsuffix.PublicSuffix(h[strings.LastIndex(h, ".")+1:])
+	return !delegated
+}
+
+// GuardsChanges reports whether the server takes changes only through
+// addresses, local names and cfg.AllowedHosts (see rebindingGuard), for
+// the start-up log.
+func GuardsChanges(cfg app.Config) bool {
+	host, _, _ := net.SplitHostPort(cfg.Listen)
+	return cfg.Password == "" && !app.IsLoopbackHost(strings.Trim(host, "[]"))
 }
 
 // Serve runs the HTTP server on ln until ctx ends, then shuts it down.

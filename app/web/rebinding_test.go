@@ -20,21 +20,26 @@ import (
 func TestRebindingGuard(t *testing.T) {
 	for _, tc := range []struct {
 		name, password, host string
-		writes                bool
+		writes               bool
 	}{
-		{"a page's public name", "", "evil.example:8080", false},
-		{"a public name ending like an allowed one", "", "netpulse.example.com.evil.example", false},
+		{"a page's public name", "", "evil.example.net:8080", false},
+		{"a public name ending like an allowed one", "", "netpulse.example.com.evil.net", false},
 		{"an IPv4 address", "", "192.168.1.20:8080", true},
 		{"an IPv6 address", "", "[fd00::20]:8080", true},
 		{"a name of one label", "", "nas:8080", true},
 		{"an mDNS name", "", "NAS.local:8080", true},
 		{"a home.arpa name", "", "nas.home.arpa", true},
 		{"an allowed name, in other case", "", "NetPulse.Example.com", true},
-		{"a public name, with a password", testPassword, "evil.example:8080", true},
+		{"a name under an allowed suffix", "", "nas.home.example.org:8080", true},
+		{"a dynamic-DNS name", "", "evil.duckdns.org", false},
+		{"a name under an undelegated top-level domain", "", "nas.speedport.ip", true},
+		{"a router's name", "", "nas.fritz.box", true},
+		{"a .lan name, with a trailing dot", "", "nas.lan.:8080", true},
+		{"a public name, with a password", testPassword, "evil.example.net:8080", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := app.Config{DataDir: t.TempDir(), Interval: time.Second, FlushInterval: time.Hour, Listen: "0.0.0.0:8080",
-				Password: tc.password, AllowedHosts: []string{"netpulse.example.com"}, Version: "test"}
+				Password: tc.password, AllowedHosts: []string{"netpulse.example.com", ".home.example.org"}, Version: "test"}
 			svc, err := app.New(cfg, nil)
 			if err != nil {
 				t.Fatal(err)
