@@ -70,7 +70,9 @@ type alerter struct {
 
 // outcome is what became of one try of a delivery.
 type outcome struct {
-	at       int64 // unix seconds
+	alert    string // the delivery's alert key and notifier: a delivery
+	notifier int64  // deleted with its notifier may leave its id to another
+	at       int64  // unix seconds
 	attempts int
 	done     bool // delivered, or given up (failed)
 	failed   bool
@@ -427,6 +429,11 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) (next time.Time, o
 	if err != nil {
 		return retry, true
 	}
+	for id, o := range a.unrecorded {
+		if !slices.ContainsFunc(ds, func(d storage.Delivery) bool { return o.is(d) && d.ID == id }) {
+			delete(a.unrecorded, id) // recorded after all, or deleted
+		}
+	}
 	if len(ds) == 0 {
 		return time.Time{}, false
 	}
@@ -442,11 +449,6 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) (next time.Time, o
 	byID := map[int64]storage.Notifier{}
 	for _, n := range ns {
 		byID[n.ID] = n
-	}
-	for id := range a.unrecorded {
-		if !slices.ContainsFunc(ds, func(d storage.Delivery) bool { return d.ID == id }) {
-			delete(a.unrecorded, id) // recorded after all, or deleted
-		}
 	}
 	for _, d := range ds {
 		if o, sent := a.unrecorded[d.ID]; sent {
@@ -478,7 +480,7 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) (next time.Time, o
 		if ctx.Err() != nil {
 			return next, ok // stopping: the delivery stays pending
 		}
-		o := outcome{at: time.Now().Unix(), attempts: d.Attempts + 1}
+		o := outcome{alert: d.Alert, notifier: d.Notifier, at: time.Now().Unix(), attempts: d.Attempts + 1}
 		switch {
 		case err == nil:
 			o.done = true
@@ -497,6 +499,9 @@ func (a *alerter) deliver(ctx context.Context, now time.Time) (next time.Time, o
 	}
 	return next, ok
 }
+
+// is reports whether o is the outcome of d.
+func (o outcome) is(d storage.Delivery) bool { return o.alert == d.Alert && o.notifier == d.Notifier }
 
 // record writes a delivery's outcome.
 func (a *alerter) record(ctx context.Context, id int64, o outcome) error {

@@ -375,3 +375,31 @@ func TestSentButUnrecordedIsNotSentAgain(t *testing.T) {
 		t.Errorf("the receiver got %d webhooks in all, want 1", len(got))
 	}
 }
+
+// TestUnrecordedOutcomeIsTheDeliverysOwn: an outcome kept for a delivery
+// that was deleted since (its notifier deleted) is not taken for a new
+// delivery given the same id: that one is sent.
+func TestUnrecordedOutcomeIsTheDeliverysOwn(t *testing.T) {
+	ctx := context.Background()
+	hook := newSink(t)
+	svc := newService(t, t.TempDir(), Config{})
+	svc.alerts.stop()
+	addNotifier(t, svc, "hook", hook.srv.URL, "plan")
+	ns, err := svc.store.Notifiers(ctx)
+	if err != nil || len(ns) != 1 {
+		t.Fatal(ns, err)
+	}
+	if _, err := svc.store.RaiseAlert(ctx, "plan:1:0:1000:50", time.Now().Unix(), []byte(`{"event":"plan.threshold","message":"m"}`), []int64{ns[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := svc.store.PendingDeliveries(ctx)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	// What a delivery of the same id to a deleted notifier left behind.
+	svc.alerts.unrecorded[ds[0].ID] = outcome{alert: "plan:9:0:1000:80", notifier: ns[0].ID + 1, at: time.Now().Unix(), attempts: 1, done: true}
+	svc.alerts.deliver(ctx, time.Now())
+	if got := hook.events(); len(got) != 1 {
+		t.Errorf("the receiver got %d webhooks, want 1", len(got))
+	}
+}

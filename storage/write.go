@@ -52,10 +52,11 @@ func (s *Storage) Add(recs ...Record) {
 	s.mu.Lock()
 	s.pending = append(s.pending, recs...)
 	if len(s.pending) > maxPending {
-		// The records a flush is writing stay as they are (a new array, as
-		// the flush reads them unlocked); the fold takes the oldest after.
-		head, rest := s.pending[:s.flushing:s.flushing], s.pending[s.flushing:]
-		s.pending = append(head, foldOldest(rest, len(rest)/2)...)
+		// The records a flush is writing stay as they are (it reads them
+		// unlocked, and foldOldest returns a new slice, so writing after
+		// them is safe); the fold takes the oldest after them.
+		rest := s.pending[s.flushing:]
+		s.pending = append(s.pending[:s.flushing], foldOldest(rest, len(rest)/2)...)
 	}
 	s.mu.Unlock()
 }

@@ -149,8 +149,8 @@ func unwrapAll(err error) error {
 
 // Mask returns raw with its secrets replaced by "***": the user
 // information, every query value, the path except the first segment of a
-// webhook's longer path (https://host/hooks/SECRET names its endpoint
-// there; a lone segment, as in ntfy's https://ntfy.sh/TOPIC or a
+// webhook's longer path when it is a word (https://host/hooks/SECRET names
+// its endpoint there; a lone segment, as in ntfy's https://ntfy.sh/TOPIC or a
 // health-check ping's UUID, is the secret itself), and a service's host
 // when it is no host name (Pushover's, IFTTT's and Pushbullet's keys sit
 // there). What is left names the service and the host.
@@ -175,7 +175,7 @@ func Mask(raw string) string {
 	if p := strings.Trim(u.EscapedPath(), "/"); p != "" {
 		first, rest, more := strings.Cut(p, "/")
 		switch {
-		case webhook(u) && more && rest != "":
+		case webhook(u) && more && rest != "" && endpointWord(first):
 			b.WriteString("/" + first + "/***")
 		default:
 			b.WriteString("/***")
@@ -197,6 +197,21 @@ func Mask(raw string) string {
 		}
 	}
 	return b.String()
+}
+
+// endpointWord reports whether a path segment reads as the name of an
+// endpoint ("hooks", "services", "api") rather than a key: a short word of
+// letters, without digits (Telegram's "bot<TOKEN>" and a ping key have them).
+func endpointWord(seg string) bool {
+	if seg == "" || len(seg) > 16 {
+		return false
+	}
+	for _, r := range seg {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // secretHost reports whether u's host may be a key rather than a host

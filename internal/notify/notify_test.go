@@ -21,6 +21,8 @@ func TestMaskHidesSecrets(t *testing.T) {
 		{"https://hooks.example.com/services/T000/B000/XXXXSECRET", "https://hooks.example.com/services/***", []string{"XXXXSECRET", "T000"}},
 		{"http://127.0.0.1:8080/hook", "http://127.0.0.1:8080/***", nil},
 		{"https://ntfy.sh/SeCrEtTopic", "https://ntfy.sh/***", []string{"SeCrEtTopic"}},
+		{"https://api.telegram.org/bot123456:SECRETtoken/sendMessage", "https://api.telegram.org/***", []string{"SECRET", "123456"}},
+		{"https://hc-ping.com/0f1e2d3c-SECRET-UUID/fail", "https://hc-ping.com/***", []string{"SECRET"}},
 		{"https://hc-ping.com/0f1e2d3c-SECRET-UUID/", "https://hc-ping.com/***", []string{"SECRET"}},
 		{"pushover://shoutrrr:apiTokenSECRET@userKeySECRET/?devices=phone", "pushover://***@***?devices=***", []string{"SECRET", "phone"}},
 		{"ifttt://KeySECRET/?events=net", "ifttt://***?events=***", []string{"SECRET"}},
