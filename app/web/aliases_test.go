@@ -24,7 +24,7 @@ func TestAliases(t *testing.T) {
 		{"misspelt field", `{"names":{"lo":"x"}}`, `unknown field "names"`},
 		{"nothing given", `{"aliases":{}}`, "no aliases given"},
 		{"name too long", `{"aliases":{"` + strings.Repeat("x", 256+1) + `":"x"}}`, "empty or too long"},
-		{"wrong type", `{"aliases":["lo"]}`, "wrong type"},
+		{"wrong type", `{"aliases":["lo"]}`, `field "aliases" must be an object, not array`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

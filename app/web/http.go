@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -222,7 +223,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		case errors.As(err, &tooBig):
 			return &app.RequestError{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)}
 		case errors.As(err, &typeErr):
-			return badRequest("field %q has the wrong type: want %s", typeErr.Field, typeErr.Type)
+			return typeError(typeErr)
 		case errors.Is(err, io.EOF):
 			return badRequest("request body is empty; send a JSON object")
 		}
@@ -239,6 +240,30 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("malformed JSON: more than one value in the body")
 	}
 	return nil
+}
+
+// typeError says in the API's words what a JSON value of the wrong type
+// should have been: Go's type names mean nothing to a client.
+func typeError(e *json.UnmarshalTypeError) error {
+	want := "a " + e.Type.Kind().String()
+	switch e.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number in range"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Slice, reflect.Array:
+		want = "a list"
+	case reflect.Map, reflect.Struct:
+		want = "an object"
+	}
+	if e.Field == "" {
+		return badRequest("the body must be %s, not %s", want, e.Value)
+	}
+	return badRequest("field %q must be %s, not %s", e.Field, want, e.Value)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

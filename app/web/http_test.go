@@ -324,3 +324,26 @@ func TestSelectionAndSettingsRoundTrip(t *testing.T) {
 		t.Fatalf("interfaces: %d", resp.StatusCode)
 	}
 }
+
+// TestTypeErrorsSayWhatIsWanted: a value of the wrong type is named in the
+// API's words, with what was sent, not with Go's type names.
+func TestTypeErrorsSayWhatIsWanted(t *testing.T) {
+	_, srv := newTestServer(t, testPassword)
+	for _, tc := range []struct {
+		name, path, body, want string
+	}{
+		{"an absurd cap", "/api/plans", `{"name":"n","interfaces":["lo"],"period":"day","cap_bytes":1e20}`,
+			`field "cap_bytes" must be a whole number in range, not number 1e20`},
+		{"a reset day as text", "/api/plans", `{"name":"n","interfaces":["lo"],"period":"month","reset_day":"15"}`,
+			`field "reset_day" must be a whole number in range, not string`},
+		{"settings as a list", "/api/config/settings", `["theme"]`, `the body must be an object, not array`},
+		{"interfaces as text", "/api/config/monitored_interfaces", `{"interfaces":"lo"}`, `field "interfaces" must be a list, not string`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := call{method: "POST", path: tc.path, body: tc.body}.do(t, srv)
+			if msg, _ := body["error"].(string); resp.StatusCode != 400 || msg != tc.want {
+				t.Errorf("got %d %q, want 400 %q", resp.StatusCode, msg, tc.want)
+			}
+		})
+	}
+}
