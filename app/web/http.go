@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -139,7 +140,11 @@ func (h *handler) setSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) traffic(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := query(r)
+	if err != nil {
+		h.respond(w, r, nil, err)
+		return
+	}
 	for key := range q {
 		switch key {
 		case "interface":
@@ -240,6 +245,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("malformed JSON: more than one value in the body")
 	}
 	return nil
+}
+
+// query parses the request's query. r.URL.Query drops what it cannot
+// parse, a pair joined by ";" among them, which then reads as missing.
+func query(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("the query cannot be read (%v); separate parameters with &", err)
+	}
+	return q, nil
 }
 
 // typeError says in the API's words what a JSON value of the wrong type

@@ -90,7 +90,11 @@ func (h *handler) planCycles(w http.ResponseWriter, r *http.Request) {
 		h.respond(w, r, nil, err)
 		return
 	}
-	q := r.URL.Query()
+	q, err := query(r)
+	if err != nil {
+		h.respond(w, r, nil, err)
+		return
+	}
 	for key, vs := range q {
 		switch {
 		case key != "count":

@@ -179,6 +179,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"traffic: bad tz", call{method: "GET", path: "/api/traffic?window=7d&group=1d&tz=Nowhere/Else"}, 400},
 		{"traffic: unknown interface", call{method: "GET", path: "/api/traffic?window=1h&group=1m&interface=nosuch0"}, 400},
 		{"traffic: unknown parameter", call{method: "GET", path: "/api/traffic?window=1h&group=1m&groups=5"}, 400},
+		{"traffic: parameters joined by a semicolon", call{method: "GET", path: "/api/traffic?window=1h;group=1m"}, 400},
 		{"traffic: a parameter given twice", call{method: "GET", path: "/api/traffic?window=1h&window=36601d&group=1m"}, 400},
 		{"plan: misspelt cap", call{method: "POST", path: "/api/plans", body: `{"name":"Home","interfaces":["lo"],"cap":1000,"period":"day"}`}, 400},
 		{"plan: a stray brace after the value", call{method: "POST", path: "/api/plans", body: `{"name":"Home","interfaces":["lo"],"period":"day"}}`}, 400},
@@ -345,5 +346,15 @@ func TestTypeErrorsSayWhatIsWanted(t *testing.T) {
 				t.Errorf("got %d %q, want 400 %q", resp.StatusCode, msg, tc.want)
 			}
 		})
+	}
+}
+
+// TestQueryWithSemicolon: parameters joined by ";" are named as the
+// problem, not reported as a missing window.
+func TestQueryWithSemicolon(t *testing.T) {
+	_, srv := newTestServer(t, testPassword)
+	resp, body := call{method: "GET", path: "/api/traffic?window=1h;group=1m"}.do(t, srv)
+	if msg, _ := body["error"].(string); resp.StatusCode != 400 || !strings.Contains(msg, "separate parameters with &") {
+		t.Errorf("got %d %q, want 400 saying to separate parameters with &", resp.StatusCode, msg)
 	}
 }
