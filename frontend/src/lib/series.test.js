@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bucketSeconds, chartModel, combine, countTotals, fromTraffic, hasPoints, replaceTail, tailWindow, withGaps } from './series.js';
+import { inZone } from './inzone.testutil.js';
 
 const pt = (t, rx, tx, rxp = rx, txp = tx) => ({ t, rx_bytes: rx, tx_bytes: tx, rx_peak_bps: rxp, tx_peak_bps: txp });
-
-// Local time is the browser's; run fn as in a zone (Node applies TZ at once).
-function inZone(tz, fn) {
-  const was = process.env.TZ;
-  process.env.TZ = tz;
-  try {
-    return fn();
-  } finally {
-    if (was === undefined) delete process.env.TZ;
-    else process.env.TZ = was;
-  }
-}
 
 function traffic() {
   return {

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasView, isoDay, jumpTo, parseDay, parseView, step, viewSearch, zoom } from './viewurl.js';
-
-// Local time is the browser's; run fn as in a zone (Node applies TZ at once).
-function inZone(tz, fn) {
-  const was = process.env.TZ;
-  process.env.TZ = tz;
-  try {
-    return fn();
-  } finally {
-    if (was === undefined) delete process.env.TZ;
-    else process.env.TZ = was;
-  }
-}
+import { inZone } from './inzone.testutil.js';
 
 const base = { windowSec: 3600, groupSec: 10, end: null, mode: 'combined' };
 const NOW = Date.UTC(2026, 2, 15, 12, 0, 0) / 1000;
