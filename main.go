@@ -104,7 +104,7 @@ func run(args []string) int {
 		err = desktop.Run(ctx, svc, cfg, assets, log)
 	} else {
 		log.Info("serving", "url", serveURL(cfg.Listen, ln.Addr()), "version", version)
-		if web.GuardsChanges(cfg) {
+		if cfg.Exposed() {
 			log.Warn("listening beyond this machine without a password: notifiers cannot be managed, and changes and backups " +
 				"are taken only through an address, a local name or NETPULSE_ALLOWED_HOSTS; set NETPULSE_PASSWORD to lift both")
 		}

@@ -216,6 +216,14 @@ func checkListen(addr string) error {
 	return nil
 }
 
+// Exposed reports whether the server listens beyond this machine without
+// a password: it then manages no notifiers and takes changes only through
+// names a DNS-rebinding page cannot use.
+func (c Config) Exposed() bool {
+	host, _, err := net.SplitHostPort(c.Listen)
+	return c.Password == "" && (err != nil || !IsLoopbackHost(strings.Trim(host, "[]")))
+}
+
 // IsLoopbackHost reports whether h (a host without port or brackets) names
 // this machine only: localhost, a name under .localhost, or a loopback IP.
 func IsLoopbackHost(h string) bool {

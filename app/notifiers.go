@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -39,11 +38,7 @@ func errNoNotifier(id int64) error {
 // send requests wherever its URL points, a lever for anyone who reaches
 // the API.
 func (s *Service) CheckNotifierWrites() error {
-	if s.cfg.Password != "" {
-		return nil
-	}
-	host, _, err := net.SplitHostPort(s.cfg.Listen)
-	if err == nil && IsLoopbackHost(strings.Trim(host, "[]")) {
+	if !s.cfg.Exposed() {
 		return nil
 	}
 	return &RequestError{Status: http.StatusForbidden, Msg: "Net-Pulse listens beyond this machine without a password, so it does not " +

@@ -140,23 +140,10 @@ func (h *handler) setSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) traffic(w http.ResponseWriter, r *http.Request) {
-	q, err := query(r)
+	q, err := query(r, []string{"interface"}, "window", "group", "end", "interface", "tz", "format")
 	if err != nil {
 		h.respond(w, r, nil, err)
 		return
-	}
-	for key := range q {
-		switch key {
-		case "interface":
-		case "window", "group", "end", "tz", "format":
-			if len(q[key]) > 1 {
-				h.respond(w, r, nil, badRequest("parameter %q is given %d times; give it once", key, len(q[key])))
-				return
-			}
-		default:
-			h.respond(w, r, nil, badRequest("unknown parameter %q; known: window, group, end, interface, tz, format", key))
-			return
-		}
 	}
 	csv, err := trafficFormat(q.Get("format"))
 	if err != nil {
@@ -247,12 +234,22 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// query parses the request's query. r.URL.Query drops what it cannot
-// parse, a pair joined by ";" among them, which then reads as missing.
-func query(r *http.Request) (url.Values, error) {
+// query parses the request's query and checks it holds only the known
+// parameters, each once but those repeatable. r.URL.Query drops what it
+// cannot parse, a pair joined by ";" among them, which then reads as
+// missing; with a parameter given twice the first would win unseen.
+func query(r *http.Request, repeatable []string, known ...string) (url.Values, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, badRequest("the query cannot be read (%v); separate parameters with &", err)
+	}
+	for key, vs := range q {
+		switch {
+		case !slices.Contains(known, key):
+			return nil, badRequest("unknown parameter %q; known: %s", key, strings.Join(known, ", "))
+		case len(vs) > 1 && !slices.Contains(repeatable, key):
+			return nil, badRequest("parameter %q is given %d times; give it once", key, len(vs))
+		}
 	}
 	return q, nil
 }
@@ -389,7 +386,7 @@ func hostCheck(listen string, next http.Handler) http.Handler {
 // it is to anyone on the network. With a password, a rebinding page has
 // none to send, and loopback has hostCheck.
 func rebindingGuard(cfg app.Config, next http.Handler) http.Handler {
-	if !GuardsChanges(cfg) {
+	if !cfg.Exposed() {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -435,14 +432,6 @@ func localName(hostport string, allowed []string) bool {
 	// hold a name (a dynamic-DNS name too) and point it anywhere.
 	_, delegated := publicsuffix.PublicSuffix(h[strings.LastIndex(h, ".")+1:])
 	return !delegated
-}
-
-// GuardsChanges reports whether the server takes changes only through
-// addresses, local names and cfg.AllowedHosts (see rebindingGuard), for
-// the start-up log.
-func GuardsChanges(cfg app.Config) bool {
-	host, _, _ := net.SplitHostPort(cfg.Listen)
-	return cfg.Password == "" && !app.IsLoopbackHost(strings.Trim(host, "[]"))
 }
 
 // Serve runs the HTTP server on ln until ctx ends, then shuts it down.

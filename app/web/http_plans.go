@@ -90,20 +90,10 @@ func (h *handler) planCycles(w http.ResponseWriter, r *http.Request) {
 		h.respond(w, r, nil, err)
 		return
 	}
-	q, err := query(r)
+	q, err := query(r, nil, "count")
 	if err != nil {
 		h.respond(w, r, nil, err)
 		return
-	}
-	for key, vs := range q {
-		switch {
-		case key != "count":
-			h.respond(w, r, nil, badRequest("unknown parameter %q; known: count", key))
-			return
-		case len(vs) > 1:
-			h.respond(w, r, nil, badRequest("parameter %q is given %d times; give it once", key, len(vs)))
-			return
-		}
 	}
 	count := 0
 	if v := q.Get("count"); v != "" {
