@@ -325,16 +325,14 @@ func TestCooldownsDelayAlerts(t *testing.T) {
 	})
 }
 
-// TestSentButUnrecordedIsNotSentAgain: a delivery that reached its
-// receiver while the database could not record it (held by another
-// process here; a full disk does the same) is recorded later, not sent
-// again every round.
-func TestSentButUnrecordedIsNotSentAgain(t *testing.T) {
+// pendingDelivery stops svc's alert rounds, so that deliveries are driven
+// by hand, and records a plan alert with a delivery to a local webhook
+// receiver, which it returns with the delivery.
+func pendingDelivery(t *testing.T, svc *Service) (*sink, storage.Delivery) {
+	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
+	svc.alerts.stop()
 	hook := newSink(t)
-	svc := newService(t, dir, Config{})
-	svc.alerts.stop() // deliveries below are driven by hand
 	addNotifier(t, svc, "hook", hook.srv.URL, "plan")
 	ns, err := svc.store.Notifiers(ctx)
 	if err != nil || len(ns) != 1 {
@@ -343,6 +341,22 @@ func TestSentButUnrecordedIsNotSentAgain(t *testing.T) {
 	if _, err := svc.store.RaiseAlert(ctx, "plan:1:0:1000:80", time.Now().Unix(), []byte(`{"event":"plan.threshold","message":"m"}`), []int64{ns[0].ID}); err != nil {
 		t.Fatal(err)
 	}
+	ds, err := svc.store.PendingDeliveries(ctx)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	return hook, ds[0]
+}
+
+// TestSentButUnrecordedIsNotSentAgain: a delivery that reached its
+// receiver while the database could not record it (held by another
+// process here; a full disk does the same) is recorded later, not sent
+// again every round.
+func TestSentButUnrecordedIsNotSentAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	svc := newService(t, dir, Config{})
+	hook, _ := pendingDelivery(t, svc)
 	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "netpulse.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -381,23 +395,10 @@ func TestSentButUnrecordedIsNotSentAgain(t *testing.T) {
 // delivery given the same id: that one is sent.
 func TestUnrecordedOutcomeIsTheDeliverysOwn(t *testing.T) {
 	ctx := context.Background()
-	hook := newSink(t)
 	svc := newService(t, t.TempDir(), Config{})
-	svc.alerts.stop()
-	addNotifier(t, svc, "hook", hook.srv.URL, "plan")
-	ns, err := svc.store.Notifiers(ctx)
-	if err != nil || len(ns) != 1 {
-		t.Fatal(ns, err)
-	}
-	if _, err := svc.store.RaiseAlert(ctx, "plan:1:0:1000:50", time.Now().Unix(), []byte(`{"event":"plan.threshold","message":"m"}`), []int64{ns[0].ID}); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := svc.store.PendingDeliveries(ctx)
-	if err != nil || len(ds) != 1 {
-		t.Fatal(ds, err)
-	}
+	hook, d := pendingDelivery(t, svc)
 	// What a delivery of the same id to a deleted notifier left behind.
-	svc.alerts.unrecorded[ds[0].ID] = outcome{alert: "plan:9:0:1000:80", notifier: ns[0].ID + 1, at: time.Now().Unix(), attempts: 1, done: true}
+	svc.alerts.unrecorded[d.ID] = outcome{alert: "plan:9:0:1000:80", notifier: d.Notifier + 1, at: time.Now().Unix(), attempts: 1, done: true}
 	svc.alerts.deliver(ctx, time.Now())
 	if got := hook.events(); len(got) != 1 {
 		t.Errorf("the receiver got %d webhooks, want 1", len(got))

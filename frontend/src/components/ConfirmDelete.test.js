@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { flushSync, mount, unmount } from 'svelte';
+import { settle } from '../lib/settle.testutil.js';
 import ConfirmDelete from './ConfirmDelete.svelte';
 
 let app;
@@ -8,12 +9,6 @@ afterEach(() => {
   app = undefined;
   document.body.innerHTML = '';
 });
-
-async function settle() {
-  await tick();
-  await tick();
-  flushSync();
-}
 
 const button = (text) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === text);
 

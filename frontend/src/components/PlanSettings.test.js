@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
+import { settle } from '../lib/settle.testutil.js';
 
 // The components talk to the server through the transport module only.
 const api = vi.hoisted(() => ({
@@ -29,14 +30,6 @@ afterEach(() => {
 });
 
 const language = (l) => settings.update((s) => ({ ...s, language: l }));
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-}
 
 function input(sel, value) {
   const el = document.querySelector(sel);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
+import { settle } from '../lib/settle.testutil.js';
 
 // The components talk to the server through the transport module only.
 const api = vi.hoisted(() => ({ interfaces: vi.fn() }));
@@ -16,14 +17,6 @@ afterEach(() => {
   document.body.innerHTML = '';
   vi.clearAllMocks();
 });
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-}
 
 const iface = (name, over = {}) => ({ name, present: true, up: true, monitored: false, kind: 'physical', ...over });
 
