@@ -146,6 +146,21 @@ http_get() {
 	sed '1,/^\r\{0,1\}$/d' "$3.raw" >"$3"
 }
 
+# http_post PID PATH HOST BODY OUT: POSTs the JSON BODY to PATH of the server
+# in PID's network namespace as a browser on a page of HOST would (Host,
+# Origin, Sec-Fetch-Site: same-origin); prints the status, the body in OUT
+http_post() {
+	local ip=${LISTEN%:*} port=${LISTEN##*:}
+	[ "$ip" = 0.0.0.0 ] && ip=127.0.0.1
+	nsenter -t "$1" -n timeout 5 bash -c '
+		exec 3<>"/dev/tcp/$1/$2" || exit 1
+		printf "POST %s HTTP/1.0\r\nHost: %s\r\nOrigin: http://%s\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" \
+			"$3" "$4" "$4" "${#5}" "$5" >&3
+		cat <&3' _ "$ip" "$port" "$2" "$3" "$4" >"$5.raw" 2>/dev/null || { echo 000; return 0; }
+	sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$5.raw"
+	sed '1,/^\r\{0,1\}$/d' "$5.raw" >"$5"
+}
+
 # wait_health PID OUT: polls /api/health until it answers; prints the status
 wait_health() {
 	local code
@@ -293,6 +308,15 @@ if start B new 0; then
 		/usr/local/bin/netpulse --healthcheck >"$WORK/B.hc" 2>&1 || hc=$?
 	want=0; [ "$code" = 200 ] || want=1
 	check "B: --healthcheck finds the server on 0.0.0.0:8080 through loopback (exit $hc)" test "$hc" = "$want"
+	# the image's defaults: every address, no password (README "Security")
+	check "B: the log says changes are taken only through addresses and local names" \
+		grep -q "changes and backups are taken only through an address, a local name or NETPULSE_ALLOWED_HOSTS" "$WORK/B.log"
+	code=$(http_post "$NP" /api/config/settings evil.example.net:8080 '{"theme":"dark"}' "$WORK/B.rebind")
+	check "B: a change through a public name is refused (got $code)" \
+		bash -c '[ "$1" = 403 ] && grep -q NETPULSE_ALLOWED_HOSTS "$2"' _ "$code" "$WORK/B.rebind"
+	code=$(http_post "$NP" /api/config/settings 127.0.0.1:8080 '{"theme":"dark"}' "$WORK/B.change")
+	check "B: the same change through the address is taken (got $code)" \
+		bash -c '[ "$1" = 200 ] && grep -q "\"theme\":\"dark\"" "$2"' _ "$code" "$WORK/B.change"
 	stop
 	check "B: exits 0 on SIGTERM (got $RC)" test "$RC" = 0
 fi
