@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // ContentType is the exposition's media type.
@@ -79,8 +80,14 @@ func (b *Buffer) series(name string, labels []string) {
 }
 
 // appendEscaped escapes backslash and newline, and in label values also the
-// double quote, as the format requires.
+// double quote, as the format requires. The format is UTF-8, and one bad
+// byte fails the whole scrape: an interface name is whatever bytes its
+// creator chose (inside a container, anyone with its NET_ADMIN), so bytes
+// that are not UTF-8 become U+FFFD, as they do in the JSON API.
 func appendEscaped(dst []byte, s string, quote bool) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if !strings.ContainsAny(s, "\\\n\"") {
 		return append(dst, s...)
 	}

@@ -23,6 +23,10 @@ func TestBuffer(t *testing.T) {
 		{"help escapes backslash and newline, not quotes", func(b *Buffer) {
 			b.Family("g", "say \"hi\"\\\nthere", "gauge")
 		}, "# HELP g say \"hi\"\\\\\\nthere\n# TYPE g gauge\n"},
+		{"bytes that are not UTF-8 become U+FFFD", func(b *Buffer) {
+			b.Family("g", "bad \xff help", "gauge")
+			b.Sample("g", 1, "interface", "3f4a9c2b1d0e/x\xff\xfe")
+		}, "# HELP g bad \uFFFD help\n# TYPE g gauge\ng{interface=\"3f4a9c2b1d0e/x\uFFFD\"} 1\n"},
 		{"large integers exactly", func(b *Buffer) {
 			b.Uint("c_total", 1<<40+5, "interface", "eth0")
 		}, "c_total{interface=\"eth0\"} 1099511627781\n"},
