@@ -293,3 +293,36 @@ func TestDeployFilesPassPromtool(t *testing.T) {
 		}
 	}
 }
+
+// TestHostTotalsLeaveOutContainers runs the shipped rules with promtool: a
+// host's totals are its own interfaces', without the entries of its
+// containers, whose traffic crosses those interfaces too.
+func TestHostTotalsLeaveOutContainers(t *testing.T) {
+	if _, err := exec.LookPath("promtool"); err != nil {
+		t.Fatal("promtool is not installed (make deps installs Debian's prometheus package)")
+	}
+	dir := t.TempDir()
+	rules, err := os.ReadFile(deployFile(t, "prometheus/netpulse-rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "netpulse-rules.yml"), string(rules))
+	// eth0 gets 1000 bytes each 15 s, 900 of them for the container.
+	var b strings.Builder
+	b.WriteString("rule_files: [netpulse-rules.yml]\nevaluation_interval: 15s\ntests:\n  - interval: 15s\n    input_series:\n")
+	for _, dir := range []string{"receive", "transmit"} {
+		fmt.Fprintf(&b, "      - series: 'netpulse_interface_%s_bytes_total{job=\"netpulse\",instance=\"a:8080\",interface=\"eth0\"}'\n        values: '0+1000x100'\n", dir)
+		fmt.Fprintf(&b, "      - series: 'netpulse_interface_%s_bytes_total{job=\"netpulse\",instance=\"a:8080\",interface=\"jellyfin/eth0\"}'\n        values: '0+900x100'\n", dir)
+	}
+	b.WriteString("    promql_expr_test:\n")
+	for _, dir := range []string{"receive", "transmit"} {
+		for _, period := range []string{"today", "this_month"} {
+			// 40 steps of 1000 bytes after the first evaluation at 0.
+			fmt.Fprintf(&b, "      - expr: host:netpulse_%[1]s_bytes:%[2]s\n        eval_time: 10m\n        exp_samples:\n          - labels: 'host:netpulse_%[1]s_bytes:%[2]s{job=\"netpulse\",instance=\"a:8080\"}'\n            value: 40000\n", dir, period)
+		}
+	}
+	write(t, filepath.Join(dir, "test.yml"), b.String())
+	if out, err := exec.Command("promtool", "test", "rules", filepath.Join(dir, "test.yml")).CombinedOutput(); err != nil {
+		t.Errorf("promtool test rules: %v\n%s", err, out)
+	}
+}
