@@ -68,21 +68,30 @@ func (c *Containers) Close() error {
 	return closeSource(c.host)
 }
 
+// netDir names a namespace's open net/ directory: the path and the
+// namespace, since a pid, and so the path, can pass from an ended
+// container's process to a new container's between two scans.
+type netDir struct {
+	path string
+	ino  uint64
+}
+
 // openDirs keeps the net/ directory of each namespace's process open, so
 // a poll opens "dev" in it without walking /proc/<pid>/net each time. An
 // open directory holds neither the process nor its namespace: once the
 // process ends, opening "dev" in it fails, and a new process under the
-// same pid is not reached through it.
+// same pid is not reached through it: it is opened anew.
 func (c *Containers) openDirs(nets []ContainerNetwork) {
-	keep := make(map[string]bool, len(nets))
+	keep := make(map[netDir]bool, len(nets))
 	for _, n := range nets {
-		keep[n.dir] = true
-		if _, ok := c.dirs[n.dir]; !ok {
+		k := netDir{n.dir, n.ino}
+		keep[k] = true
+		if _, ok := c.dirs[k]; !ok {
 			fd, err := unix.Open(n.dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 			if err != nil {
 				fd = -1
 			}
-			c.dirs[n.dir] = fd
+			c.dirs[k] = fd
 		}
 	}
 	for dir, fd := range c.dirs {
@@ -101,7 +110,7 @@ var devName = [...]byte{'d', 'e', 'v', 0}
 // readNet reads a namespace's net/dev into c.buf, checking that the file
 // is still that namespace's (its process could have moved to another).
 func (c *Containers) readNet(n *ContainerNetwork) bool {
-	dir, ok := c.dirs[n.dir]
+	dir, ok := c.dirs[netDir{n.dir, n.ino}]
 	if !ok || dir < 0 {
 		return false
 	}

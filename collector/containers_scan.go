@@ -47,13 +47,13 @@ type Containers struct {
 	name    []byte
 	names   map[string]string
 	readGen uint64         // the scan dirs follows
-	dirs    map[string]int // <proc>/<pid>/net of each namespace: its open directory, -1 when it cannot be opened
+	dirs    map[netDir]int // each namespace's <proc>/<pid>/net: its open directory, -1 when it cannot be opened
 }
 
 // NewContainers returns a Source that adds the container namespaces found
 // by Scan to the counters of host.
 func NewContainers(host Source, p Paths, meta ContainerMetadata) *Containers {
-	return &Containers{host: host, paths: p, meta: meta, seen: map[int]bool{}, names: map[string]string{}, dirs: map[string]int{}}
+	return &Containers{host: host, paths: p, meta: meta, seen: map[int]bool{}, names: map[string]string{}, dirs: map[netDir]int{}}
 }
 
 // Networks returns the container namespaces the last Scan found.

@@ -360,3 +360,55 @@ func TestNamespaceLifeOutlivesItsFirstProcess(t *testing.T) {
 		})
 	}
 }
+
+// A container ends and a new container's first process gets a pid of the
+// old one before the next scan: the new namespace is read through a
+// directory opened anew, not the ended process's.
+func TestContainersReadAfterPIDReuse(t *testing.T) {
+	proc := filepath.Join(t.TempDir(), "proc")
+	if out, err := exec.Command("cp", "-a", fixtureContainers.Proc, proc).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	ctx := context.Background()
+	c := NewContainers(hostSource{}, Paths{Proc: proc, NetProc: filepath.Join(proc, "1")}, ContainerMetadata{})
+	if _, err := c.Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old := idD[:12] + "/eth0"
+	idNew := strings.Repeat("e", 64)
+	entry := idNew[:12] + "/eth0"
+	keep := func(n string) bool { return n == old || n == entry }
+	if got, err := c.Read(ctx, keep); err != nil || len(got) != 1 || got[0].Name != old {
+		t.Fatalf("Read = %+v, %v; want %s", got, err, old)
+	}
+
+	// The pod ends (400 and 401); pid 400 is a new container's.
+	for _, pid := range []string{"400", "401"} {
+		if err := os.RemoveAll(filepath.Join(proc, pid)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(proc, "400")
+	files := map[string]string{
+		"cgroup":  "0::/system.slice/docker-" + idNew + ".scope\n",
+		"stat":    "400 (app) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9500 0 0 0 0 0 0 0 0 0 0\n",
+		"net/dev": "Inter-|   Receive\n face |bytes\n    lo: 0 1 0 0 0 0 0 0 0 1 0 0 0 0 0 0\n  eth0: 5555 10 0 0 0 0 0 0 66 2 0 0 0 0 0 0\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	born, err := c.Scan(ctx)
+	if err != nil || !slices.Equal(born, []string{entry}) {
+		t.Fatalf("Scan = %v, %v; want [%s]", born, err, entry)
+	}
+	got, err := c.Read(ctx, keep)
+	if err != nil || len(got) != 1 || got[0].Name != entry || got[0].RxBytes != 5555 {
+		t.Fatalf("Read after the pid passed on = %+v, %v; want %s with 5555 bytes received", got, err, entry)
+	}
+}
