@@ -241,13 +241,13 @@ func localDay(q Query, first, last int64) (string, []int64) {
 	var cases strings.Builder
 	var args []int64
 	for {
-		_, end := at.ZoneBounds()
-		if end.IsZero() || end.Unix() >= last {
+		end := nextZoneChange(at, last)
+		if end.IsZero() {
 			break
 		}
 		cases.WriteString(" WHEN t < ? THEN ?")
 		args = append(args, end.Unix(), int64(off))
-		at = end.In(loc)
+		at = end
 		_, off = at.Zone()
 	}
 	offset := fmt.Sprint(off)
@@ -255,6 +255,42 @@ func localDay(q Query, first, last int64) (string, []int64) {
 		offset = "CASE" + cases.String() + " ELSE " + offset + " END"
 	}
 	return fmt.Sprintf("(t + %s - %d) / %d", offset, origin, int64(q.Group/time.Second)), args
+}
+
+// nextZoneChange is the next instant after at, before last, at which at's
+// zone may change its UTC offset, or the zero time when none is left.
+// ZoneBounds gives it where it moves forward; past the zone database's
+// last listed change it can give an end at or before at (Europe/Berlin at
+// the end of 2040, a leap year), so from there the days are walked, and
+// the second of a change found between two of them is searched.
+func nextZoneChange(at time.Time, last int64) time.Time {
+	if _, end := at.ZoneBounds(); end.After(at) || end.IsZero() {
+		if end.IsZero() || end.Unix() >= last {
+			return time.Time{}
+		}
+		return end.In(at.Location())
+	}
+	_, off := at.Zone()
+	offsetAt := func(u int64) int {
+		_, o := time.Unix(u, 0).In(at.Location()).Zone()
+		return o
+	}
+	for lo := at.Unix(); lo < last; lo += 86400 {
+		hi := min(lo+86400, last)
+		if offsetAt(hi) == off {
+			continue
+		}
+		for hi-lo > 1 { // offsetAt(lo) == off, offsetAt(hi) != off
+			mid := lo + (hi-lo)/2
+			if offsetAt(mid) == off {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return time.Unix(hi, 0).In(at.Location())
+	}
+	return time.Time{}
 }
 
 func (t tier) bucketStart(unix int64) int64 {

@@ -199,6 +199,59 @@ func TestCalendarQuerySumsPerLocalDay(t *testing.T) {
 	}
 }
 
+// Past the zone database's last listed change Go's ZoneBounds stops moving
+// forward at the end of a leap year: a day query across the end of 2040 in
+// Berlin must still end, and place each day's traffic in its local day on
+// both sides of the spring change.
+func TestCalendarQueryBeyondTheZoneDatabase(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2040, 12, 20, 0, 0, 0, 0, berlin)
+	const days = 110 // to 2041-04-09, past 31 March's change
+	var recs []Record
+	for d := range days {
+		recs = append(recs, Record{Interface: "eth0", Time: time.Date(2040, 12, 20+d, 23, 30, 0, 0, berlin), RxBytes: 100})
+	}
+	s.Add(recs...)
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := Query{Interfaces: []string{"eth0"}, Start: first, End: time.Date(2040, 12, 20+days, 0, 0, 0, 0, berlin),
+		Group: 24 * time.Hour, Location: berlin}
+	type result struct {
+		data Result
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := s.Traffic(ctx, q)
+		done <- result{data, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the query did not end")
+	}
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	b := r.data.Series[0].Buckets
+	if len(b) != days {
+		t.Fatalf("want %d daily buckets, got %d", days, len(b))
+	}
+	for i, bk := range b {
+		want := time.Date(2040, 12, 20+i, 0, 0, 0, 0, berlin).Unix()
+		if bk.T != want || bk.Rx != 100 {
+			t.Errorf("day %d: want t=%d rx=100, got %+v", i, want, bk)
+		}
+	}
+}
+
 // levelSums returns, per table of the raw ring and each tier, the sums
 // (and the highest peak) of each interface's rows, unpacking the ring's.
 func levelSums(t *testing.T, s *Storage) map[string]map[string]RawSecond {
