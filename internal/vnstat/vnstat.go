@@ -86,6 +86,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
+	// An immutable database is read without its write-ahead log: what
+	// vnstatd has put there (with DatabaseWriteAheadLogging on) would be
+	// missed, and its periods then skipped as imported by the next run.
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		return nil, fmt.Errorf("vnstat: %s-wal holds changes vnstatd has not yet written into %s (vnStat's DatabaseWriteAheadLogging is on): stop vnstatd, which writes them in as it exits, then import again", path, path)
+	}
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&immutable=1"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

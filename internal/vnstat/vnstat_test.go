@@ -141,3 +141,53 @@ func TestOpenRefusesOtherFiles(t *testing.T) {
 		})
 	}
 }
+
+// With vnStat's DatabaseWriteAheadLogging on, changes vnstatd has not yet
+// written into the database sit in its -wal file, which an immutable open
+// does not read: the import refuses, saying why, rather than miss them.
+func TestOpenRefusesUnwrittenWriteAheadLog(t *testing.T) {
+	path := fixture(t, schema)
+	vnstatd, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vnstatd.Close()
+	vnstatd.SetMaxOpenConns(1)
+	for _, q := range []string{
+		"PRAGMA journal_mode = WAL",
+		"PRAGMA wal_autocheckpoint = 0",
+		"INSERT INTO day (interface, date, rx, tx) VALUES (1, '2025-10-27', 1000000, 1)",
+	} {
+		if _, err := vnstatd.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := Open(context.Background(), path)
+	if err == nil {
+		db.Close()
+		t.Fatal("opened while the write-ahead log held changes")
+	}
+	if !strings.Contains(err.Error(), "vnstat.db-wal holds changes vnstatd has not yet written") {
+		t.Errorf("error %q does not say why", err)
+	}
+	// Once vnstatd exits, its changes are in the database and are read.
+	if err := vnstatd.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ifaces, err := db.Interfaces(context.Background(), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rx uint64
+	for _, p := range ifaces[0].Periods[Day] {
+		rx += p.Rx
+	}
+	if rx != 500+1+1000000 {
+		t.Errorf("eth0's days received %d bytes, want %d", rx, 500+1+1000000)
+	}
+}
