@@ -133,13 +133,13 @@ func (im *Importer) Close() error {
 // and a coarser period holds the finer ones inside it (a day its hours).
 //
 // Each period's traffic beyond that of the finer periods inside it goes
-// into the coarsest tier, kept forever, so calendar totals are exact, at
-// the first hour the finer periods leave free, and into every finer tier
-// that has a single bucket holding the whole period (five minutes into
-// the 15-minute tier). A period whose bounds are not on the hour (local
-// periods where hours begin at :30 or :45) also goes into the 15-minute
-// tier while it keeps the period, at its first free quarter: calendar
-// queries in such a zone are answered from that tier. Imported rows carry no peak rates. A period is
+// into every tier that keeps the period's time (the hourly tier keeps it
+// forever, so calendar totals are exact): into the bucket that holds the
+// whole period, or else at the first bucket inside it that the finer
+// periods leave free. So every grouping of a window shows all of it,
+// whichever tier answers (calendar queries where hours begin at :30 or
+// :45 are answered from the 15-minute tier). Imported rows carry no peak
+// rates. A period is
 // taken only if it ends before Net-Pulse's own history of the interface
 // begins and overlaps no earlier import, so nothing is counted twice and a
 // second import of the same history adds nothing.
@@ -197,8 +197,6 @@ type piece struct {
 
 // place decides where the periods' traffic goes, see Import.
 func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
-	coarsest := len(tiers) - 1
-	hour := tiers[coarsest].bucket
 	type mark struct {
 		t      int64
 		rx, tx uint64
@@ -236,16 +234,18 @@ func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
 			}
 			rep.Rx += rx
 			rep.Tx += tx
-			tiled := tiledBelow(p, hour)
+			// Every tier that keeps p's time gets its traffic, so that
+			// every grouping of a window shows it: in the bucket that
+			// holds p, or at the first one inside p that the shorter
+			// periods leave free.
 			for i, t := range tiers {
 				fits := t.bucketStart(p.Start) == t.bucketStart(p.End-1)
 				kept := t.keep == 0 || p.Start >= im.now.Add(-t.keep).Unix()
 				switch {
-				case i == coarsest && !fits:
-					out = append(out, piece{i, freeBucket(free, p, hour), rx, tx})
-				case fits && kept:
+				case !kept:
+				case fits:
 					out = append(out, piece{i, t.bucketStart(p.Start), rx, tx})
-				case i == tiled && kept:
+				default:
 					out = append(out, piece{i, freeBucket(free, p, t.bucket), rx, tx})
 				}
 			}
@@ -275,28 +275,6 @@ func merged(spans []span) []span {
 		out = append(out, v)
 	}
 	return out
-}
-
-// tiledBelow returns the index of the coarsest tier below the coarsest
-// whose buckets p's bounds fall on, when the coarsest's do not (p is a
-// local hour, day or month of a zone whose hours begin at :30 or :45, as
-// India's and Nepal's do), and -1 otherwise or when p fits one bucket of
-// such a tier (five minutes). That zone's calendar queries are answered
-// from the tier, so it must hold p's traffic whole.
-func tiledBelow(p ImportPeriod, hour int64) int {
-	if mod(p.Start, hour) == 0 && mod(p.End, hour) == 0 {
-		return -1
-	}
-	for i := len(tiers) - 2; i >= 0; i-- {
-		t := tiers[i]
-		switch {
-		case t.bucketStart(p.Start) == t.bucketStart(p.End-1):
-			return -1
-		case mod(p.Start, t.bucket) == 0 && mod(p.End, t.bucket) == 0:
-			return i
-		}
-	}
-	return -1
 }
 
 // freeBucket is the start of the first whole bucket of the given size

@@ -173,6 +173,75 @@ func importKeepsEveryPeriodsTotal(t *testing.T, loc *time.Location) {
 	}
 }
 
+// Recent imported history shows in every grouping of a window, whichever
+// tier answers it: the dashboard's 24 hours by 5 minutes read the 1-minute
+// tier, its 7 days by 30 minutes the 15-minute one.
+func TestImportShowsInEveryGrouping(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	y, m, d := now.In(loc).Date()
+	day := func(i int) time.Time { return time.Date(y, m, d-10+i, 0, 0, 0, 0, loc) } // day(10) is today
+	var five, hours, days []ImportPeriod
+	var want uint64
+	for i := range 10 {
+		days = append(days, ImportPeriod{day(i).Unix(), day(i + 1).Unix(), 1e6 + uint64(i), 1})
+		want += 1e6 + uint64(i)
+	}
+	for h := range 48 { // the last two days' hours
+		start := day(8).Add(time.Duration(h) * time.Hour)
+		hours = append(hours, ImportPeriod{start.Unix(), start.Add(time.Hour).Unix(), 20000, 1})
+	}
+	last := time.Unix(hours[len(hours)-2].Start, 0) // 22:00 yesterday, in five minutes
+	for i := range 12 {
+		start := last.Add(time.Duration(5*i) * time.Minute)
+		five = append(five, ImportPeriod{start.Unix(), start.Add(5 * time.Minute).Unix(), 1000, 0})
+	}
+	hours[len(hours)-2].Rx = 12000
+
+	path := filepath.Join(t.TempDir(), "netpulse.db")
+	ctx := context.Background()
+	im, err := OpenImporter(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.now = now
+	if _, err := im.Import(ctx, "eth0", "test", [][]ImportPeriod{five, hours, days}); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	im.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, group := range []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour, 24 * time.Hour} {
+		res, err := s.Traffic(ctx, Query{Interfaces: []string{"eth0"}, Start: day(0), End: day(10), Group: group, Location: loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rx uint64
+		var at1000 int
+		for _, b := range res.Series[0].Buckets {
+			rx += b.Rx
+			if b.T >= last.Unix() && b.T < last.Add(time.Hour).Unix() && b.Rx == 1000 {
+				at1000++
+			}
+		}
+		if rx != want {
+			t.Errorf("%v groups: %d bytes received in the ten days, want %d", group, rx, want)
+		}
+		if group <= 5*time.Minute && at1000 != 12 {
+			t.Errorf("%v groups: %d of the last hour's buckets hold its five minutes' 1000 bytes, want 12", group, at1000)
+		}
+	}
+}
+
 func TestImportLeavesOwnHistoryAlone(t *testing.T) {
 	loc := time.UTC
 	path := filepath.Join(t.TempDir(), "netpulse.db")
