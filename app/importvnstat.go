@@ -45,12 +45,10 @@ type importOptions struct {
 func parseImportArgs(args []string, getenv func(string) string, usage io.Writer) (importOptions, error) {
 	o := importOptions{dataDir: getenv("NETPULSE_DATA_DIR"), rename: map[string]string{}}
 	fs := flag.NewFlagSet("netpulse import-vnstat", flag.ContinueOnError)
-	fs.SetOutput(usage)
-	fs.Usage = func() {
-		fmt.Fprintln(usage, "usage: netpulse import-vnstat [--data-dir DIR] [--map OLD=NEW ...] [--dry-run] PATH")
-		fmt.Fprintln(usage, "imports the history in vnStat 2.x's database PATH (usually /var/lib/vnstat/vnstat.db); stop Net-Pulse first")
-		fs.PrintDefaults()
-	}
+	// A bad flag is one line (the caller prints the error); the usage
+	// text is for --help alone.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.StringVar(&o.dataDir, "data-dir", o.dataDir, "data folder holding netpulse.db (env NETPULSE_DATA_DIR; default: the OS's per-user data folder)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be imported, per interface and tier, and change nothing")
 	fs.Func("map", "import vnStat's interface OLD as NEW (OLD=NEW, repeatable)", func(v string) error {
@@ -65,6 +63,12 @@ func parseImportArgs(args []string, getenv func(string) string, usage io.Writer)
 		return nil
 	})
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(usage, "usage: netpulse import-vnstat [--data-dir DIR] [--map OLD=NEW ...] [--dry-run] PATH")
+			fmt.Fprintln(usage, "imports the history in vnStat 2.x's database PATH (usually /var/lib/vnstat/vnstat.db); stop Net-Pulse first")
+			fs.SetOutput(usage)
+			fs.PrintDefaults()
+		}
 		return o, err
 	}
 	if fs.NArg() != 1 {

@@ -32,10 +32,25 @@ func TestImportVnStatUsage(t *testing.T) {
 			if code != tc.code || !strings.Contains(errOut.String(), tc.msg) {
 				t.Errorf("exit %d, want %d; stderr %q, want %q", code, tc.code, errOut.String(), tc.msg)
 			}
+			if lines := strings.Count(errOut.String(), "\n"); lines != 1 {
+				t.Errorf("stderr has %d lines, want the one error:\n%s", lines, errOut.String())
+			}
 			if _, err := os.Stat(filepath.Join(dir, "netpulse.db")); err == nil {
 				t.Error("a database was created")
 			}
 		})
+	}
+}
+
+func TestImportVnStatHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := ImportVnStat(context.Background(), []string{"--help"}, func(string) string { return "" }, &out, &errOut); code != 0 {
+		t.Errorf("exit %d, want 0", code)
+	}
+	for _, want := range []string{"usage: netpulse import-vnstat", "-dry-run", "-map"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("--help says %q, want it to name %q", errOut.String(), want)
+		}
 	}
 }
 
