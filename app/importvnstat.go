@@ -106,22 +106,26 @@ func importVnStat(ctx context.Context, o importOptions, out io.Writer) error {
 		}
 	}
 	dbPath := filepath.Join(o.dataDir, "netpulse.db")
+	var im *storage.Importer
 	if o.dryRun {
-		if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
-			// Plan against an empty database that is thrown away.
-			tmp, err := os.MkdirTemp("", "netpulse-dry-run")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(tmp)
-			dbPath = filepath.Join(tmp, "netpulse.db")
+		// Plan against a copy that is thrown away: the database itself
+		// is neither created nor migrated.
+		tmp, err := os.MkdirTemp("", "netpulse-dry-run")
+		if err != nil {
+			return err
 		}
-	} else if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
-		return fmt.Errorf("create the data folder: %w", err)
-	}
-	im, err := storage.OpenImporter(ctx, dbPath)
-	if err != nil {
-		return err
+		defer os.RemoveAll(tmp)
+		im, err = storage.OpenImporterCopy(ctx, dbPath, tmp)
+		if err != nil {
+			return err
+		}
+	} else {
+		if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
+			return fmt.Errorf("create the data folder: %w", err)
+		}
+		if im, err = storage.OpenImporter(ctx, dbPath); err != nil {
+			return err
+		}
 	}
 	defer im.Close()
 	abs, _ := filepath.Abs(o.path)

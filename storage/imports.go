@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"time"
@@ -79,6 +80,29 @@ func OpenImporter(ctx context.Context, path string) (*Importer, error) {
 		return nil, fmt.Errorf("storage: close %s: %w", path, err)
 	}
 	return exclusive(ctx, path)
+}
+
+// OpenImporterCopy opens, for a dry run, a copy in dir of the database at
+// path: the plan is made against it, with the copy migrated, and the
+// original is left as it was (an older Net-Pulse can still open it). A
+// database in use is refused as by OpenImporter; none at path plans
+// against an empty one.
+func OpenImporterCopy(ctx context.Context, path, dir string) (*Importer, error) {
+	dst := filepath.Join(dir, "netpulse.db")
+	if _, err := os.Stat(path); err == nil {
+		im, err := exclusive(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		// VACUUM runs outside a transaction; the exclusive lock stays.
+		im.tx.Rollback()
+		_, err = im.db.ExecContext(ctx, "VACUUM INTO ?", dst)
+		im.db.Close()
+		if err != nil {
+			return nil, fmt.Errorf("storage: copy %s for a dry run: %w", path, describe(err))
+		}
+	}
+	return OpenImporter(ctx, dst)
 }
 
 // exclusive opens the database in exclusive locking mode and begins the

@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"errors"
+	"maps"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -291,8 +293,65 @@ func TestImportRefusesDatabaseInUse(t *testing.T) {
 		}
 		t.Fatalf("OpenImporter while open: %v, want ErrInUse", err)
 	}
+	im, err = OpenImporterCopy(context.Background(), s.Path(), t.TempDir())
+	if !errors.Is(err, ErrInUse) {
+		if im != nil {
+			im.Close()
+		}
+		t.Fatalf("OpenImporterCopy while open: %v, want ErrInUse", err)
+	}
 	var n int
 	if err := s.r.QueryRow("SELECT count(*) FROM imports").Scan(&n); err != nil || n != 0 {
 		t.Errorf("imports: %d, %v", n, err)
 	}
+}
+
+// A dry run plans against a copy: the database, here of an earlier
+// version, is left byte for byte as it was (not migrated, so the
+// Net-Pulse that made it still opens it).
+func TestDryRunLeavesDatabaseAlone(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "netpulse.db")
+	db := oldDatabase(t, path, 2)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := files(t, dir)
+	ctx := context.Background()
+	levels := history(time.UTC)
+	for range 2 { // planned twice: the first left nothing behind
+		im, err := OpenImporterCopy(ctx, path, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := im.Import(ctx, "eth0", "test", levels)
+		im.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Periods != 12+12+10+9+2 || rep.Repeated != 0 {
+			t.Errorf("planned %+v", rep)
+		}
+	}
+	if after := files(t, dir); !maps.Equal(after, before) {
+		t.Errorf("the data folder changed: %v, before %v", after, before)
+	}
+}
+
+// files maps each file in dir to its contents.
+func files(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(b)
+	}
+	return out
 }
