@@ -342,9 +342,9 @@ func (s *Service) usage(ctx context.Context, p storage.Plan, now time.Time) (Pla
 }
 
 // capReachedAt finds the end of the quarter hour of the cycle starting at
-// start in which the plan's traffic reached its cap (at most now), by
-// bisection over the tiers' sums. The answer never changes for a cycle, so
-// it is remembered.
+// start in which the plan's traffic reached its cap, by bisection over the
+// tiers' sums; while that quarter hour lasts, now. The end of a past
+// quarter hour never changes for a cycle, so it is remembered; now is not.
 func (s *Service) capReachedAt(ctx context.Context, p storage.Plan, start int64, now time.Time) (int64, error) {
 	key := fmt.Sprintf("%d/%d/%d/%s/%s", p.ID, start, p.CapBytes, p.Direction, strings.Join(p.Interfaces, ","))
 	s.plans.mu.Lock()
@@ -369,7 +369,10 @@ func (s *Service) capReachedAt(ctx context.Context, p storage.Plan, start int64,
 			lo = mid
 		}
 	}
-	at = min(start+hi*quarterHour, now.Unix())
+	at = start + hi*quarterHour
+	if at > now.Unix() {
+		return now.Unix(), nil
+	}
 	s.plans.mu.Lock()
 	if len(s.plans.reached) > 1024 {
 		clear(s.plans.reached)

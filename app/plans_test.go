@@ -119,6 +119,38 @@ func trafficSum(t *testing.T, svc *Service, p Plan, start, end int64) int64 {
 
 // TestUsageProjection checks the projection and the cap's moment on a
 // fixed clock: a day's cycle, 1,100 bytes by 06:00.
+// A cap reached in the quarter hour still under way is reached by now;
+// once that quarter hour has passed, at its end, as for any other.
+func TestCapReachedInTheCurrentQuarterHour(t *testing.T) {
+	svc := newService(t, t.TempDir(), Config{})
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
+	seed(t, svc, storage.Record{Interface: "np19q", Time: day.Add(6*time.Hour + 53*time.Minute), RxBytes: 1000})
+	p := storage.Plan{ID: 1, Interfaces: []string{"np19q"}, Direction: "both", Period: "day", TZ: "UTC", CapBytes: 1000}
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		want time.Time
+	}{
+		{"within that quarter hour", day.Add(6*time.Hour + 56*time.Minute), day.Add(6*time.Hour + 56*time.Minute)},
+		{"later in it", day.Add(6*time.Hour + 59*time.Minute), day.Add(6*time.Hour + 59*time.Minute)},
+		{"after it", day.Add(7*time.Hour + 5*time.Minute), day.Add(7 * time.Hour)},
+		{"long after it", day.Add(12 * time.Hour), day.Add(7 * time.Hour)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := svc.usage(context.Background(), p, tc.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.CapReachedAt == nil {
+				t.Fatalf("cap_reached_at null, want %s", tc.want.Format(time.TimeOnly))
+			}
+			if got := time.Unix(*u.CapReachedAt, 0).UTC(); !got.Equal(tc.want) {
+				t.Errorf("cap_reached_at %s, want %s", got.Format(time.TimeOnly), tc.want.Format(time.TimeOnly))
+			}
+		})
+	}
+}
+
 func TestUsageProjection(t *testing.T) {
 	svc := newService(t, t.TempDir(), Config{})
 	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
