@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/netpulse/netpulse/collector"
+	"github.com/netpulse/netpulse/internal/datalock"
 	"github.com/netpulse/netpulse/storage"
 )
 
@@ -25,6 +26,7 @@ import (
 type Service struct {
 	cfg    Config
 	log    *slog.Logger
+	lock   *datalock.Lock // the data folder's, held until Close
 	store  *storage.Storage
 	paths  collector.Paths
 	poller *collector.Poller
@@ -65,18 +67,26 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	ctx := context.Background()
-	store, err := storage.Open(ctx, filepath.Join(cfg.DataDir, "netpulse.db"))
+	// Before the database is opened (or created and migrated): a second
+	// daemon on the folder would count every byte again.
+	lock, err := datalock.Acquire(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, log: log, store: store, hub: newHub(), plans: newPlanCache()}
+	ctx := context.Background()
+	store, err := storage.Open(ctx, filepath.Join(cfg.DataDir, "netpulse.db"))
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	s := &Service{cfg: cfg, log: log, lock: lock, store: store, hub: newHub(), plans: newPlanCache()}
 	s.stats = newStats(cfg.Version, store, s.Plans, s.aliasMap)
 	s.alerts = newAlerter(s)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)
 	if err := s.start(ctx); err != nil {
 		store.Close()
+		defer lock.Release()
 		if s.poller != nil {
 			s.poller.Close()
 		}
@@ -346,6 +356,7 @@ func (s *Service) Close() error {
 			errs = append(errs, fmt.Errorf("final flush (%d samples not written): %w", s.store.Pending(), err))
 		}
 		errs = append(errs, s.store.Close())
+		errs = append(errs, s.lock.Release())
 		s.stats.proc.close()
 		s.closeErr = errors.Join(errs...)
 	})
