@@ -28,6 +28,10 @@ func Acquire(dir string) (*Lock, error) {
 	path := filepath.Join(dir, Name)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
+		if errors.Is(err, os.ErrPermission) {
+			// The first write into the folder: say which folder and whose it must be.
+			return nil, fmt.Errorf("data folder %s is not writable by this user: %w", dir, err)
+		}
 		return nil, fmt.Errorf("lock the data folder: %w", err)
 	}
 	if err := lock(f); err != nil {
