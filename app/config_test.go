@@ -100,7 +100,10 @@ func TestParseTrafficRequest(t *testing.T) {
 		{Window: "24h", Group: "1m"},
 		{Window: "7d", Group: "1h", TZ: "Europe/Berlin"},
 		{Window: "365d", Group: "1d"},
-		{Window: "10000", Group: "1", End: "2026-01-02T15:04:05Z"},
+		{Window: "10000", Group: "1", End: "2026-06-01T10:04:05Z"},
+		{Window: "10000", Group: "1m", End: "2026-01-02T15:04:05Z"},
+		{Window: "24h", Group: "30s"}, // the whole one-second history
+		{Window: "1h", Group: "10s", End: "2026-05-31T13:00:00Z"},
 	}
 	for _, req := range ok {
 		if _, err := ParseTrafficRequest(req, time.Second, now); err != nil {
@@ -119,6 +122,11 @@ func TestParseTrafficRequest(t *testing.T) {
 		"bad end":              {Window: "1h", Group: "1m", End: "yesterday"},
 		"bad tz":               {Window: "1h", Group: "1m", TZ: "Mars/Olympus"},
 		"Local is not a zone":  {Window: "1h", Group: "1m", TZ: "Local"},
+		// Groups that are not whole minutes come from the one-second
+		// history alone, which reaches back 24 hours.
+		"seconds before the one-second history": {Window: "1h", Group: "10s", End: "2026-05-31T12:30:00Z"},
+		"seconds over more than a day":          {Window: "25h", Group: "30s"},
+		"90 s over two days":                    {Window: "48h", Group: "90s"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseTrafficRequest(req, time.Second, now)

@@ -54,6 +54,12 @@ func ParseTrafficRequest(req TrafficRequest, interval time.Duration, now time.Ti
 	}
 	q.Start = q.End.Add(-window)
 	q.Group = group
+	if group%time.Minute != 0 && q.Start.Before(now.Add(-storage.SecondsKept)) {
+		// Such groups come from the one-second history alone: older
+		// buckets would read as gaps, "nothing recorded".
+		return q, badRequest("group %s: groups that are not whole minutes come from the one-second history, which reaches back %.0f hours, and this window starts before it (at %s); choose a group of whole minutes",
+			req.Group, storage.SecondsKept.Hours(), q.Start.UTC().Format(time.RFC3339))
+	}
 	if len(req.Interfaces) > maxQueryInterfaces {
 		return q, badRequest("too many interfaces: %d, at most %d", len(req.Interfaces), maxQueryInterfaces)
 	}

@@ -29,11 +29,16 @@ type ring struct {
 	pruned int64
 }
 
+// SecondsKept is how far back the one-second history reaches. Groups that
+// are not whole minutes are read from it alone: the tiers' buckets are a
+// minute and longer.
+const SecondsKept = 24 * time.Hour
+
 // newRawRing returns the raw tier's ring: a day and a minute of rows. A
 // row is replaced a whole minute at a time, so a ring of exactly a day
 // would drop the oldest seconds of a full day's view a little early.
 func newRawRing() ring {
-	return ring{table: "traffic_raw", slots: 24*60 + 1, span: 60, keep: 24 * time.Hour}
+	return ring{table: "traffic_raw", slots: int64(SecondsKept/time.Minute) + 1, span: 60, keep: SecondsKept}
 }
 
 // slot is where the row holding time unix lives.

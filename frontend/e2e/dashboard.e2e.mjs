@@ -641,6 +641,34 @@ async function main() {
     assert(new URL(page.url()).searchParams.get('w') === w, `address after zoom ${page.url()}`);
   });
 
+  await test('a view two days back groups by whole minutes, read from the minute tier, not as gaps', async () => {
+    // The one-second history reaches back a day; a 10-second grouping two
+    // days back would be refused (and the request failing is counted by
+    // the last test).
+    const end = new Date(Math.floor(Date.now() / 1000 - 2 * 86400) * 1000);
+    const iso = end.toISOString().replace('.000Z', 'Z');
+    const req = page.waitForRequest((r) => r.url().includes('/api/traffic') && Date.parse(new URL(r.url()).searchParams.get('end')) === end.getTime());
+    await page.goto(`${server.base}/?w=1h&g=10s&end=${iso}#/`);
+    const q = new URL((await req).url()).searchParams;
+    assert(q.get('window') === '1h' && Number.isInteger(seconds(q.get('group')) / 60), `request ${q}`);
+    await until('the chart to end there', async () => (await chartState(page))?.xMax === end.getTime());
+    const text = await page.locator('#group-range').getAttribute('aria-valuetext');
+    assert(!/second/.test(text), `grouping slider: ${text}`);
+    // Going back once more from a live 1-hour view by 10 seconds does the same.
+    await page.goto(`${server.base}/?w=1h&g=10s#/`);
+    await until('the chart', async () => (await chartState(page))?.datasets.length > 0);
+    const day = new Date(Date.now() - 3 * 86400_000);
+    const jump = page.waitForRequest((r) => {
+      const end = new URL(r.url()).searchParams.get('end');
+      return r.url().includes('/api/traffic') && end != null && Date.parse(end) < Date.now() - 2 * 86400_000;
+    });
+    const field = page.getByTestId('nav-date');
+    await field.fill(`${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`);
+    await field.press('Enter');
+    const j = new URL((await jump).url()).searchParams;
+    assert(Number.isInteger(seconds(j.get('group')) / 60), `request after going back: ${j}`);
+  });
+
   await test('at 375 x 667, 800 x 600 and 1280 x 900 no page scrolls sideways', async () => {
     await page.goto(`${server.base}/?w=1h&g=10s&lines=combined#/`);
     for (const [w, h] of [

@@ -38,14 +38,31 @@ export function pointCount(windowSec, groupSec) {
   return Math.ceil(windowSec / groupSec) + 1;
 }
 
-/** validGroups lists the groupings offered for a window and poll interval. */
-export function validGroups(windowSec, intervalSec = 1) {
+/**
+ * SECONDS_KEPT is how far back the server's one-second history reaches.
+ * Groupings that are not whole minutes are read from it alone, so a window
+ * that starts before it would show gaps; the server refuses them.
+ */
+export const SECONDS_KEPT = DAY;
+
+/**
+ * validGroups lists the groupings offered for a window and poll interval.
+ * reachSec is how long ago the window starts (the window itself when it
+ * ends now).
+ */
+export function validGroups(windowSec, intervalSec = 1, reachSec = windowSec) {
   return GROUPS.filter(
     (g) =>
       g.seconds >= intervalSec &&
       pointCount(windowSec, g.seconds) <= MAX_POINTS &&
-      windowSec / g.seconds >= MIN_POINTS,
+      windowSec / g.seconds >= MIN_POINTS &&
+      (g.seconds % 60 === 0 || reachSec <= SECONDS_KEPT),
   );
+}
+
+/** reach is how long before nowSec a window ending at endSec (null: now) starts. */
+export function reach(windowSec, endSec, nowSec) {
+  return endSec == null ? windowSec : Math.max(0, nowSec - endSec) + windowSec;
 }
 
 /** availableWindows lists the windows that have at least one grouping. */
@@ -54,8 +71,8 @@ export function availableWindows(intervalSec = 1) {
 }
 
 /** defaultGroup is the finest comfortable grouping for a window. */
-export function defaultGroup(windowSec, intervalSec = 1) {
-  const groups = validGroups(windowSec, intervalSec);
+export function defaultGroup(windowSec, intervalSec = 1, reachSec = windowSec) {
+  const groups = validGroups(windowSec, intervalSec, reachSec);
   return (groups.find((g) => pointCount(windowSec, g.seconds) <= COMFORT_POINTS) ?? groups[0]).seconds;
 }
 
@@ -63,10 +80,10 @@ export function defaultGroup(windowSec, intervalSec = 1) {
  * adjustGroup keeps the current grouping when it is still valid for a new
  * window and otherwise switches to that window's default.
  */
-export function adjustGroup(windowSec, groupSec, intervalSec = 1) {
-  const groups = validGroups(windowSec, intervalSec);
+export function adjustGroup(windowSec, groupSec, intervalSec = 1, reachSec = windowSec) {
+  const groups = validGroups(windowSec, intervalSec, reachSec);
   if (groups.some((g) => g.seconds === groupSec)) return groupSec;
-  return defaultGroup(windowSec, intervalSec);
+  return defaultGroup(windowSec, intervalSec, reachSec);
 }
 
 /** findWindow and findGroup look steps up by key or by seconds. */

@@ -8,6 +8,7 @@ import {
   defaultGroup,
   describe as words,
   pointCount,
+  reach,
   shortWords,
   trafficQuery,
   validGroups,
@@ -54,6 +55,33 @@ describe('slider steps', () => {
     // The check validGroups applies is what keeps requests small.
     expect(validGroups(86400).some((g) => g.key === '30s')).toBe(false);
     expect(pointCount(86400, 30)).toBeGreaterThan(MAX_POINTS);
+  });
+});
+
+describe('windows before the one-second history', () => {
+  const DAY = 86400;
+  it('offers only whole minutes for a window that starts more than a day ago', () => {
+    const now = 1_800_000_000;
+    const cases = [
+      { name: 'live hour', window: 3600, end: null, finest: '5s' },
+      { name: 'hour ending 23 h ago', window: 3600, end: now - 23 * 3600, finest: '5s' },
+      { name: 'hour ending 23.5 h ago', window: 3600, end: now - 23.5 * 3600, finest: '1m' },
+      { name: 'hour two days back', window: 3600, end: now - 2 * DAY, finest: '1m' },
+      { name: 'five minutes a week back', window: 300, end: now - 7 * DAY, finest: '1m' },
+    ];
+    for (const c of cases) {
+      const groups = validGroups(c.window, 1, reach(c.window, c.end, now));
+      expect(groups[0].key, c.name).toBe(c.finest);
+      expect(groups.length, c.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('moves a sub-minute grouping to whole minutes when the view goes back', () => {
+    const now = 1_800_000_000;
+    expect(adjustGroup(3600, 10, 1, reach(3600, null, now))).toBe(10);
+    const g = adjustGroup(3600, 10, 1, reach(3600, now - 2 * DAY, now));
+    expect(g % 60).toBe(0);
+    expect(g).toBe(defaultGroup(3600, 1, 3600 + 2 * DAY));
   });
 });
 
