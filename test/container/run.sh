@@ -218,17 +218,28 @@ show_log() { echo "  --- $1 log ---"; sed 's/^/  /' "$WORK/$1.log" | tail -n 20;
 
 # --- compose file ----------------------------------------------------------------
 
-compose_check() {
+compose() {
 	if docker compose version >/dev/null 2>&1; then
-		docker compose -f docker-compose.yml config -q
+		docker compose "$@"
 	elif command -v docker-compose >/dev/null; then
-		docker-compose -f docker-compose.yml config -q
+		docker-compose "$@"
 	else
 		echo "  no compose client: apt-get install docker-compose (it needs no engine for config)"
 		return 1
 	fi
 }
-check "docker-compose.yml validates (compose config -q)" compose_check
+check "docker-compose.yml validates (compose config -q)" compose -f docker-compose.yml config -q
+# The monitoring stack: it keeps Net-Pulse's history in the single
+# container's volume, and asks for both passwords rather than serving
+# Grafana as admin/admin on every address.
+stack_config() {
+	(cd deploy && env -u NETPULSE_PASSWORD -u GRAFANA_ADMIN_PASSWORD "$@" \
+		bash -c "$(declare -f compose); compose -f compose.yml config" 2>&1)
+}
+check "deploy/compose.yml validates and names Net-Pulse's volume netpulse-data" bash -c \
+	"$(declare -f compose stack_config); stack_config NETPULSE_PASSWORD=p GRAFANA_ADMIN_PASSWORD=g | grep -A1 '^  netpulse-data:' | grep -q 'name: netpulse-data'"
+check "deploy/compose.yml refuses to start Grafana without GRAFANA_ADMIN_PASSWORD" bash -c \
+	"$(declare -f compose stack_config); stack_config NETPULSE_PASSWORD=p | grep -q 'set GRAFANA_ADMIN_PASSWORD'"
 
 # --- A: the host's network namespace ---------------------------------------------
 
@@ -283,7 +294,7 @@ if start A host 0; then
 		wait "$pid" || rc=$?
 	fi
 	check "A: a folder it may not write stops it at start (exit $rc), naming the file and the reason" \
-		bash -c '[ "$1" != running ] && [ "$1" != 0 ] && grep -qF "storage: open /data/netpulse.db: permission denied" "$2"' _ "$rc" "$WORK/root-dir.log" ||
+		bash -c '[ "$1" != running ] && [ "$1" != 0 ] && grep -qF "data folder /data is not writable by this user: open /data/netpulse.lock: permission denied" "$2"' _ "$rc" "$WORK/root-dir.log" ||
 		sed 's/^/  /' "$WORK/root-dir.log"
 	hc=0
 	in_root host 0 "$WORK/data-A" /usr/local/bin/netpulse --healthcheck >/dev/null 2>&1 || hc=$?
