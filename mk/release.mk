@@ -26,6 +26,9 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 # build must not rename half of the release.
 RELEASE_VERSION := $(VERSION)
 RELEASE_TOOL := bin/release
+# The packages' file times and changelog date: the commit's, so two builds
+# of one commit are the same (nfpm reads it; unset, the build's time).
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ACTIONLINT_VERSION := v1.7.12
 
 # The cross target's binaries (bin/cross/netpulse-OS-ARCH) that ship as
@@ -49,7 +52,12 @@ desktop-installer: frontend $(WAILS)
 	@command -v makensis >/dev/null || { echo "desktop-installer: makensis is missing (Debian: apt-get install nsis)" >&2; exit 1; }
 	printf '!define INFO_PRODUCTVERSION "%s"\n' '$(NSIS_VERSION)' >build/windows/installer/version.nsh
 	rm -f $(INSTALLER)
-	CGO_ENABLED=0 $(WAILS) $(WAILS_BUILD) -platform windows/$(WINDOWS_ARCH) -nsis -installscope user -o netpulse-desktop.exe
+	@# The exe's own version resource comes from wails.json: set for the
+	@# build, put back after it.
+	cp wails.json bin/wails.json.keep
+	sed -i 's/"productVersion": "[^"]*"/"productVersion": "$(NSIS_VERSION)"/' wails.json
+	CGO_ENABLED=0 $(WAILS) $(WAILS_BUILD) -platform windows/$(WINDOWS_ARCH) -nsis -installscope user -o netpulse-desktop.exe; \
+		rc=$$?; mv bin/wails.json.keep wails.json; exit $$rc
 	@test -s $(INSTALLER) || { echo "desktop-installer: wails made no $(INSTALLER)" >&2; exit 1; }
 
 release: frontend cross desktop desktop-installer $(RELEASE_TOOL)

@@ -25,18 +25,22 @@ missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
 if ((${#missing[@]})); then
-	sudo=""
-	[ "$(id -u)" = 0 ] || sudo=sudo
 	echo "installing: ${missing[*]}"
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # vnstat's packaged daemon is not wanted running; the benchmark starts its own.
 # Nor is Prometheus's: the metrics test starts its own on loopback.
+# Nor at the next boot (Prometheus's package listens on every address).
 if command -v service >/dev/null 2>&1; then
 	service vnstat stop >/dev/null 2>&1 || true
 	service prometheus stop >/dev/null 2>&1 || true
+fi
+if command -v systemctl >/dev/null 2>&1; then
+	$sudo systemctl disable vnstat prometheus >/dev/null 2>&1 || true
 fi
 
 go mod download

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/goreleaser/nfpm/v2"
 	_ "github.com/goreleaser/nfpm/v2/deb" // registers the deb packager
@@ -37,9 +38,12 @@ func writePackage(config, packager, arch, version, out string) (string, error) {
 		return "", fmt.Errorf("package %s: %w", config, err)
 	}
 	info.Arch = nfpmArch[arch]
-	info.Version, info.Prerelease = packageVersion(version)
+	info.Version, info.Prerelease, info.VersionMetadata = packageVersion(version)
 	info.VersionSchema = "none"
-	info = nfpm.WithDefaults(info)
+	info = nfpm.WithDefaults(info) // MTime from SOURCE_DATE_EPOCH
+	if info.MTime.IsZero() {
+		info.MTime = time.Now().UTC().Truncate(time.Second)
+	}
 	if packager == "deb" {
 		// Debian policy wants a changelog in every package's doc folder.
 		log, err := writeChangelog(info, os.TempDir())
@@ -84,6 +88,9 @@ func writeChangelog(info *nfpm.Info, dir string) (string, error) {
 	version := info.Version
 	if info.Prerelease != "" {
 		version += "~" + info.Prerelease
+	}
+	if info.VersionMetadata != "" {
+		version += "+" + info.VersionMetadata
 	}
 	text := fmt.Sprintf("%s (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n",
 		info.Name, version, version, info.Maintainer, info.MTime.UTC().Format("Mon, 02 Jan 2006 15:04:05 -0700"))

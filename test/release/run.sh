@@ -10,10 +10,12 @@
 #   service   the headless .deb installed with dpkg -i; the unit's ExecStart
 #             run as its User with its Environment and EnvironmentFile, under
 #             the hardening a plain root can apply (read-only /, private /tmp,
-#             empty /home, no new privileges, no capabilities); it answers
+#             empty /home, its ProtectProc=, no new privileges, no
+#             capabilities); it sees other users' processes; it answers
 #             /api/health, then the package is removed and reinstalled and the
 #             saved selection is still there; purge removes the data
-#   windows   the installer is a PE file whose payload holds the desktop exe
+#   windows   the installer is a PE file whose payload holds the desktop exe,
+#             which carries the release's version
 #   login     the autostart entry is written, validated and removed
 #   smoke     the installed desktop binary passes test/desktop
 #
@@ -92,6 +94,8 @@ done
 rpmfile=$(ls "$DIST"/netpulse-*.x86_64.rpm 2>/dev/null | head -n 1)
 check "the rpm holds the binary, the unit and the environment file" bash -c \
 	"rpm -qpl '$rpmfile' | grep -qx /usr/bin/netpulse && rpm -qpl '$rpmfile' | grep -qx /usr/lib/systemd/system/netpulse.service && rpm -qpc '$rpmfile' | grep -qx /etc/default/netpulse"
+check "the rpm installs the environment file readable by root alone" bash -c \
+	"rpm -qplv '$rpmfile' | grep -q '^-rw-------  *1 root  *root .* /etc/default/netpulse$'"
 
 # --- desktop package contents ---------------------------------------------
 desk=$(ls "$DIST"/netpulse-desktop_*_"$arch".deb 2>/dev/null | head -n 1)
@@ -121,6 +125,8 @@ check "systemd-analyze verify accepts the unit, without a warning" test $? = 0 -
 [ -n "$verify_out" ] && echo "$verify_out" | sed 's/^/    /'
 check "the service's user exists" quiet id netpulse
 check "the state directory belongs to it" test "$(stat -c %U "/var/lib/netpulse")" = netpulse
+check "the environment file, which may hold the password, is root's alone" \
+	test "$(stat -c '%a %U' /etc/default/netpulse)" = "600 root"
 
 # The unit's own settings, read from the installed file.
 key() { sed -n "s/^$1=//p" "$unit"; }
@@ -135,11 +141,16 @@ check "the unit listens on loopback by default" bash -c "echo '$envs' | grep -q 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18018)
 echo "NETPULSE_LISTEN=127.0.0.1:$port" >>"$envfile"
 
+# ProtectProc= is hidepid= on the service's own /proc ("default" is off).
+hidepid=$(key ProtectProc)
+[ -z "$hidepid" ] || [ "$hidepid" = default ] && hidepid=off
 start_service() {
-	# ProtectSystem=strict, PrivateTmp, ProtectHome in a mount namespace;
-	# NoNewPrivileges, CapabilityBoundingSet= and User= through setpriv.
+	# ProtectSystem=strict, PrivateTmp, ProtectHome, ProtectProc in a mount
+	# namespace; NoNewPrivileges, CapabilityBoundingSet= and User= through
+	# setpriv.
 	# shellcheck disable=SC2086
-	unshare --mount --propagation private sh -c '
+	HIDEPID=$hidepid unshare --mount --propagation private sh -c '
+		mount -t proc -o "hidepid=$HIDEPID" proc /proc &&
 		mount --bind /var/lib/netpulse /var/lib/netpulse &&
 		mount -o remount,bind,ro / &&
 		mount -t tmpfs -o mode=1777 tmpfs /tmp &&
@@ -173,6 +184,11 @@ start_service
 if check "the service answers /api/health on 127.0.0.1:$port" health; then
 	check "the service's process runs as $user with no capabilities" bash -c \
 		"p=\$(pgrep -u '$user' -f '^/usr/bin/netpulse' | head -n 1); [ -n \"\$p\" ] && grep -q '^CapBnd:.0000000000000000' /proc/\$p/status && grep -q '^NoNewPrivs:.1' /proc/\$p/status"
+	# Containers are found through other users' /proc/PID (net/dev,
+	# cgroup, stat): a /proc that hides them hides every container.
+	check "the service's user sees other users' processes in the unit's /proc, as finding containers needs" \
+		nsenter -t "$svc_pid" -m setpriv --reuid="$user" --regid="$user" --clear-groups \
+		sh -c 'test -r /proc/1/cgroup && test -r /proc/1/stat && test -e /proc/1/net/dev'
 	check "a setting is saved" bash -c \
 		"curl -fsS -H 'Content-Type: application/json' -d '{\"interfaces\":[\"lo\"]}' http://127.0.0.1:$port/api/config/monitored_interfaces | grep -q '\"lo\"'"
 else
@@ -200,6 +216,16 @@ check "7z lists the desktop exe in the installer's payload" bash -c \
 	"7z l '$setup' | grep -q 'netpulse-desktop.exe'"
 check "7z lists the uninstaller" bash -c \
 	"7z l '$setup' | grep -q 'uninstall.exe' || 7z l '$setup' | grep -q 'Uninstall'"
+# Windows shows the exe's own version resource (Properties, Task Manager).
+exe_version() {
+	7z x -so "$setup" netpulse-desktop.exe 2>/dev/null | python3 -c '
+import re, sys
+m = re.search(rb"P\0r\0o\0d\0u\0c\0t\0V\0e\0r\0s\0i\0o\0n\0\0\0(?:\0\0)?((?:[0-9.]\0)+)", sys.stdin.buffer.read())
+print(m.group(1).decode("utf-16-le") if m else "none")'
+}
+number=$(echo "$v" | sed -n 's/^v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')
+got=$(exe_version)
+check "the installed exe says the release's version (${number:-0.0.0}; got $got)" test "$got" = "${number:-0.0.0}"
 
 # --- start at login on Linux ------------------------------------------------
 check "the autostart entry is written, validated and removed" \

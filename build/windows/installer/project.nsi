@@ -62,11 +62,26 @@ Function .onInit
     !insertmacro wails.checkArchitecture
 FunctionEnd
 
+# A running copy holds its exe open, and Windows refuses to overwrite it:
+# an upgrade would stop at "Error opening file for writing". The app's own
+# Quit writes its last samples, so the user is asked to use it.
+Function closeRunning
+    retry:
+        nsExec::ExecToStack 'cmd /c tasklist /NH /FI "IMAGENAME eq ${PRODUCT_EXECUTABLE}" | find /I "${PRODUCT_EXECUTABLE}"'
+        Pop $0 # find's exit code: 0 when the exe is running
+        Pop $1
+        StrCmp $0 "0" 0 done
+        MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "Net-Pulse is running. Choose Quit in its tray menu, then Retry." /SD IDCANCEL IDRETRY retry
+        Abort "Net-Pulse is running: quit it from its tray menu, then run the installer again."
+    done:
+FunctionEnd
+
 Section "Net-Pulse" SecApp
     SectionIn RO
     !insertmacro wails.setShellContext
     !insertmacro wails.webview2runtime
 
+    Call closeRunning
     SetOutPath $INSTDIR
     !insertmacro wails.files
 
@@ -92,10 +107,13 @@ Section "uninstall"
 
     DeleteRegValue HKCU "${RUN_KEY}" "${RUN_VALUE}"
     RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # the WebView2 data folder
-    RMDir /r $INSTDIR
+    # Only what the installer wrote (the uninstaller goes below): the
+    # folder may be one the user chose that holds other files.
+    Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
 
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
 
     !insertmacro wails.deleteUninstaller
+    RMDir "$INSTDIR" # only if nothing else is left in it
 SectionEnd
