@@ -101,12 +101,14 @@ var settingValues = map[string][]string{
 	"language":    {"auto", "en", "de", "zh"},
 
 	"desktop_notifications": {"on", "off"},
+	"record_containers":     {"on", "off"},
 }
 
 func FuzzValidateSettings(f *testing.F) {
 	f.Add("theme", "dark", "rate_unit", "bytes")
 	f.Add("unit_prefix", "IEC", "", "")
 	f.Add("theme", "dark\x00", "colour", "red")
+	f.Add("record_containers", "off", "", "")
 	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
 		patch := map[string]string{k1: v1, k2: v2}
 		if k2 == "" {
