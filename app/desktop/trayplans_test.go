@@ -50,6 +50,9 @@ func TestTrayViewWithPlans(t *testing.T) {
 	home := trayPlan{Name: "Home", Used: 412e9, Cap: 500e9, Percent: 82.4, CycleEnd: end, Alert: true}
 	lab := trayPlan{Name: "Lab", Used: 1e9, CycleEnd: end}
 	eth := trayIface{Name: "eth0", RxBps: 2_000_000, TxBps: 50_000}
+	wifi := trayIface{Name: "wlp2s0", RxBps: 1_000_000, TxBps: 150_000}
+	usb := trayIface{Name: "enx00e04c680001", RxBps: 1_234_567, TxBps: 456_789}
+	office := trayPlan{Name: "Home and office", Used: 412e9, Cap: 500e9, Percent: 82.4, CycleEnd: end, Alert: true}
 	s := app.Settings{RateUnit: "bytes", UnitPrefix: "si"}
 	for _, tt := range []struct {
 		name      string
@@ -74,6 +77,17 @@ func TestTrayViewWithPlans(t *testing.T) {
 		{"nothing monitored", nil, true, []trayPlan{home},
 			[]string{"Home: 412 GB of 500 GB (82 %) · resets 15 Dec"},
 			"Net-Pulse: no interface monitored\nHome: 412 GB of 500 GB (82 %) · resets 15 Dec", true},
+		// Rates are never cut: the first interface's name is shortened, or,
+		// where that leaves too little of it, the names of the total stand.
+		{"two interfaces and a plan", []trayIface{eth, wifi}, true, []trayPlan{home},
+			[]string{"Home: 412 GB of 500 GB (82 %) · resets 15 Dec"},
+			"Net-Pulse  ↓ 3.00 MB/s  ↑ 200 kB/s\neth0  ↓ 2.00 MB/s  ↑ 50.0 kB/s\n+1 more\nHome: 412 GB of 500 GB (82 %) · resets 15 Dec", true},
+		{"a long name, another interface and a plan", []trayIface{usb, wifi}, true, []trayPlan{home},
+			[]string{"Home: 412 GB of 500 GB (82 %) · resets 15 Dec"},
+			"Net-Pulse  ↓ 2.23 MB/s  ↑ 607 kB/s\nenx00e04c680…  ↓ 1.23 MB/s  ↑ 457 kB/s\n+1 more\nHome: 412 GB of 500 GB (82 %) · resets 15 Dec", true},
+		{"a long name, another interface and a long plan line", []trayIface{usb, wifi}, true, []trayPlan{office},
+			[]string{"Home and office: 412 GB of 500 GB (82 %) · resets 15 Dec"},
+			"Net-Pulse  ↓ 2.23 MB/s  ↑ 607 kB/s\nenx00e04c680001, wlp2s0\nHome and office: 412 GB of 500 GB (82 %) · resets 15 Dec", true},
 		{"two plans: the second does not fit the tooltip", []trayIface{eth}, true, []trayPlan{lab, home},
 			[]string{"Lab: 1.00 GB this cycle · resets 15 Dec", "Home: 412 GB of 500 GB (82 %) · resets 15 Dec"},
 			"Net-Pulse\neth0  ↓ 2.00 MB/s  ↑ 50.0 kB/s\nLab: 1.00 GB this cycle · resets 15 Dec\n+1 more plan", true},

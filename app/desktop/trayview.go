@@ -130,13 +130,33 @@ func trayTooltip(ifaces []trayIface, rx, tx int64, s app.Settings, limit int) st
 		switch {
 		case utf16Len(out+line+tail) <= limit:
 			out += line
-		case n == 0: // a very long name: shorten the line rather than show none
-			out += fitUTF16(line, limit-utf16Len(out+tail))
+		case n == 0:
+			first, all := firstTooltipLine(ifaces, rates(i.RxBps, i.TxBps), limit-utf16Len(out), tail)
+			if out += first; all {
+				return out
+			}
 		default: // the previous round checked that this tail fits
 			return out + fmt.Sprintf("\n+%d more", len(ifaces)-n)
 		}
 	}
 	return out
+}
+
+// firstTooltipLine is the first interface's line when it does not fit in
+// room with tail after it: its name shortened, never its rates (a cut rate
+// reads as another number). Where not even that fits beside the total's
+// rates, it is the names the total is of, which say all (all is true).
+func firstTooltipLine(ifaces []trayIface, rates string, room int, tail string) (line string, all bool) {
+	const minName = 8 // "enp0s31…"
+	nameRoom := room - utf16Len("\n  "+rates+tail)
+	if nameRoom >= minName || len(ifaces) == 1 {
+		return "\n" + fitUTF16(ifaces[0].Name, max(nameRoom, 1)) + "  " + rates, false
+	}
+	names := make([]string, len(ifaces))
+	for n, i := range ifaces {
+		names[n] = i.Name
+	}
+	return "\n" + fitUTF16(strings.Join(names, ", "), room-1), true
 }
 
 // todayRequest asks for the traffic since local midnight as one calendar-day
