@@ -5,6 +5,8 @@ package desktop
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/godbus/dbus/v5"
@@ -15,8 +17,9 @@ import (
 // closes the shared one (dbus.SessionBus) when the tray ends. The
 // connection is made on first use and made again after a failure.
 type dbusNotifier struct {
-	mu   sync.Mutex
-	conn *dbus.Conn
+	mu     sync.Mutex
+	conn   *dbus.Conn
+	markup bool // the server reads bodies as markup
 }
 
 func newOSNotifier(*shell) osNotifier { return &dbusNotifier{} }
@@ -36,6 +39,16 @@ func (d *dbusNotifier) Notify(ctx context.Context, n osNotice) error {
 			return fmt.Errorf("desktop notification: session bus: %w", err)
 		}
 		d.conn = conn
+		// A server with "body-markup" reads the body as markup, where a
+		// plan named "Home & Office" is broken markup; one without shows
+		// the body as it is. A server that cannot say is taken as without.
+		var caps []string
+		err = conn.Object(notifyDest, notifyPath).CallWithContext(ctx, notifyDest+".GetCapabilities", 0).Store(&caps)
+		d.markup = err == nil && slices.Contains(caps, "body-markup")
+	}
+	body := n.Body
+	if d.markup {
+		body = markupEscaper.Replace(body)
 	}
 	urgency := byte(1) // normal
 	if n.Urgent {
@@ -48,7 +61,7 @@ func (d *dbusNotifier) Notify(ctx context.Context, n osNotice) error {
 	}
 	var id uint32
 	err := d.conn.Object(notifyDest, notifyPath).CallWithContext(ctx, notifyDest+".Notify", 0,
-		"Net-Pulse", uint32(0), notifyAppID, n.Title, n.Body, []string{}, hints, int32(-1)).Store(&id)
+		"Net-Pulse", uint32(0), notifyAppID, n.Title, body, []string{}, hints, int32(-1)).Store(&id)
 	if err != nil {
 		d.conn.Close()
 		d.conn = nil
@@ -56,6 +69,9 @@ func (d *dbusNotifier) Notify(ctx context.Context, n osNotice) error {
 	}
 	return nil
 }
+
+// markupEscaper escapes what the specification's markup gives meaning to.
+var markupEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func (d *dbusNotifier) Close() {
 	d.mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +16,23 @@ import (
 )
 
 // fakeDaemon plays org.freedesktop.Notifications.
-type fakeDaemon struct{ got chan []any }
+type fakeDaemon struct {
+	got  chan []any
+	mu   sync.Mutex
+	caps []string
+}
+
+func (f *fakeDaemon) GetCapabilities() ([]string, *dbus.Error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.caps, nil
+}
+
+func (f *fakeDaemon) setCaps(caps ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.caps = caps
+}
 
 func (f *fakeDaemon) Notify(app string, id uint32, icon, summary, body string, actions []string, hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
 	f.got <- []any{app, id, icon, summary, body, hints["urgency"].Value(), timeout}
@@ -66,5 +83,28 @@ func TestDBusNotifier(t *testing.T) {
 	t.Logf("%v", got)
 	if got[0] != "Net-Pulse" || got[3] != "Home: 80 %" || got[4] != "Home passed 80 % of its cap." || got[5] != byte(2) {
 		t.Errorf("got %v", got)
+	}
+
+	// A body the server reads as markup has its markup characters escaped,
+	// so "Home & Office" shows as it is named; one it shows as text does not.
+	for _, tt := range []struct {
+		name string
+		caps []string
+		want string
+	}{
+		{"plain text", []string{"body"}, "Home & <Office> passed 80 %."},
+		{"markup", []string{"body", "body-markup"}, "Home &amp; &lt;Office&gt; passed 80 %."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f.setCaps(tt.caps...)
+			n := newOSNotifier(nil) // capabilities are asked once per connection
+			defer n.Close()
+			if err := n.Notify(ctx, osNotice{Title: "Home & <Office>: 80 %", Body: "Home & <Office> passed 80 %."}); err != nil {
+				t.Fatal(err)
+			}
+			if got := <-f.got; got[3] != "Home & <Office>: 80 %" || got[4] != tt.want {
+				t.Errorf("summary %q, body %q; want body %q", got[3], got[4], tt.want)
+			}
+		})
 	}
 }
