@@ -174,17 +174,25 @@ func TestInterruptedDeliveryIsRetried(t *testing.T) {
 	hook.waitFor(t, svc, 1)
 }
 
-// TestOtherAlerts: a rate above the threshold for the whole window, a
-// monitored interface that is not there, and health degraded then
-// recovered, each once, to the notifiers that take them.
+// TestOtherAlerts: a rate above the threshold for the whole window (its
+// default length, as NETPULSE_RATE_ALERT_BPS alone sets it), a monitored
+// interface that is not there, and health degraded then recovered, each
+// once, to the notifiers that take them.
 func TestOtherAlerts(t *testing.T) {
 	hook := newSink(t)
-	svc := newService(t, t.TempDir(), Config{RateAlertBps: 1000, RateAlertFor: 2 * time.Minute})
+	cfg, err := ParseConfig([]string{"--data-dir", t.TempDir()}, env(map[string]string{"NETPULSE_RATE_ALERT_BPS": "1000"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RateAlertFor != 5*time.Minute {
+		t.Fatalf("NETPULSE_RATE_ALERT_FOR defaults to %s, want the documented 5m", cfg.RateAlertFor)
+	}
+	svc := newService(t, cfg.DataDir, Config{RateAlertBps: cfg.RateAlertBps, RateAlertFor: cfg.RateAlertFor})
 	minute := time.Now().Truncate(time.Minute)
 	var recs []storage.Record
-	// Three minutes before this one and two after: the window stays full
+	// Six minutes before this one and two after: the window stays full
 	// if the minute turns during the test.
-	for s := -180; s < 120; s++ {
+	for s := -360; s < 120; s++ {
 		recs = append(recs, storage.Record{Interface: "np19r", Time: minute.Add(time.Duration(s) * time.Second), RxBytes: 2000, TxBytes: 10})
 	}
 	seed(t, svc, recs...)
@@ -201,7 +209,7 @@ func TestOtherAlerts(t *testing.T) {
 		t.Fatalf("events %v", evs)
 	}
 	for i := range 2 {
-		if b := hook.body(i); b["event"] == "rate.high" && (b["interface"] != "np19r" || b["direction"] != "rx" || b["rate_bps"] != 2000.0 || b["duration_seconds"] != 120.0) {
+		if b := hook.body(i); b["event"] == "rate.high" && (b["interface"] != "np19r" || b["direction"] != "rx" || b["rate_bps"] != 2000.0 || b["duration_seconds"] != 300.0) {
 			t.Errorf("rate body %v", b)
 		}
 	}

@@ -2,6 +2,8 @@ package app
 
 import (
 	"io"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -156,5 +158,34 @@ func TestBadFlagIsOneLine(t *testing.T) {
 		if got := strings.Contains(usage.String(), "-listen"); got != tc.wantUsage {
 			t.Errorf("%v: wrote %q, want the list of flags: %v", tc.args, usage.String(), tc.wantUsage)
 		}
+	}
+}
+
+// TestDefaultDataFolder: without --data-dir or NETPULSE_DATA_DIR the
+// database goes in the per-user folder the README names.
+func TestDefaultDataFolder(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		t.Skip("the XDG folders are Linux's and the BSDs'")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"XDG_DATA_HOME", map[string]string{"XDG_DATA_HOME": "/srv/xdg"}, "/srv/xdg/netpulse"},
+		{"the home folder", map[string]string{}, filepath.Join(home, ".local", "share", "netpulse")},
+		{"NETPULSE_DATA_DIR wins", map[string]string{"XDG_DATA_HOME": "/srv/xdg", "NETPULSE_DATA_DIR": "/data"}, "/data"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := ParseConfig(nil, env(tc.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.DataDir != tc.want {
+				t.Errorf("data folder %q, want %q", cfg.DataDir, tc.want)
+			}
+		})
 	}
 }
