@@ -101,6 +101,10 @@ func (s *Service) start(ctx context.Context) error {
 		s.warnings = append(s.warnings, w)
 		s.log.Warn(w)
 	}
+	for _, w := range s.cfg.containerMetadata().Check() {
+		s.warnings = append(s.warnings, w)
+		s.log.Warn(w)
+	}
 	monitored, err := s.loadMonitored(ctx)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@
 #   A  the host's network namespace: health, --healthcheck, the host's
 #      interfaces, a clean stop on SIGTERM, the database file's owner and
 #      mode, and a data folder it may not write
+#   D  Docker's metadata folder mounted for names but readable by root only
 #   B  a fresh network namespace (only lo), listening on 0.0.0.0:8080 as the
 #      image does: the container-only-network warning in the log and health
 #   C  a namespace holding lo and one end of a veth pair, with its own sysfs,
@@ -182,14 +183,15 @@ free_port() {
 	return 1
 }
 
-# start NAME NET SYS: starts the server; sets SRV (the process to wait for)
-# and NP (netpulse's own PID)
+# start NAME NET SYS [ARG...]: starts the server (with ARGs); sets SRV (the
+# process to wait for) and NP (netpulse's own PID)
 start() {
 	local name=$1 net=$2 sys=$3
+	shift 3
 	mkdir -p "$WORK/data-$name"
 	chown "$APP_UID:$APP_UID" "$WORK/data-$name"
 	chmod 700 "$WORK/data-$name"
-	in_root "$net" "$sys" "$WORK/data-$name" /usr/local/bin/netpulse --headless \
+	in_root "$net" "$sys" "$WORK/data-$name" /usr/local/bin/netpulse --headless "$@" \
 		>"$WORK/$name.log" 2>&1 &
 	SRV=$!
 	PIDS+=("$SRV")
@@ -301,6 +303,24 @@ if start A host 0; then
 	check "A: --healthcheck exits non-zero when nothing answers (got $hc)" test "$hc" != 0
 	out=$(in_root host 0 "$WORK/data-A" /usr/local/bin/netpulse --version 2>&1 || true)
 	check "A: --version names $VERSION ($out)" grep -qF -- "$VERSION" <<<"$out"
+fi
+
+# --- D: Docker's metadata mounted for names, as docs/docker.md shows ---------------
+
+# Docker keeps config.v2.json root's alone (0600 in 0710 folders), which the
+# image's user cannot read: it must say so rather than leave names missing.
+echo "# D: Docker's metadata folder as Docker keeps it"
+LISTEN=127.0.0.1:$(free_port)
+meta=$WORK/data-D/docker-containers
+id=0123456789ab0123456789ab0123456789ab0123456789ab0123456789ab0123
+mkdir -p "$meta/$id" && echo '{"Name":"/jellyfin"}' >"$meta/$id/config.v2.json"
+chmod 0710 "$meta" "$meta/$id" && chmod 0600 "$meta/$id/config.v2.json"
+if start D host 0 --docker-containers /data/docker-containers; then
+	code=$(wait_health "$NP" "$WORK/D.health")
+	warned="Docker's containers are named by their short id: open /data/docker-containers: permission denied"
+	check "D: health ($code) and log say why names are missing ($(warnings_of "$WORK/D.health"))" \
+		bash -c 'grep -qF "$1" "$2" && grep -qF "$1" "$3"' _ "$warned" "$WORK/D.health" "$WORK/D.log" || show_log D
+	stop
 fi
 
 # --- B: a fresh network namespace, the image's listen address ---------------------
