@@ -50,8 +50,8 @@ func Run(ctx context.Context, svc *app.Service, cfg app.Config, assets fs.FS, lo
 	go srv.Serve(priv.ln)
 	defer srv.Close()
 
-	sh.withTray = sh.tray != nil && sh.tray.visible
-	if cfg.StartHidden && !sh.withTray {
+	withTray := sh.tray != nil && sh.tray.host.visible
+	if cfg.StartHidden && !withTray {
 		sh.log.Warn("ignoring --hidden: no tray icon to bring the window back from")
 	}
 	sh.marker("startup", "")
@@ -60,7 +60,7 @@ func Run(ctx context.Context, svc *app.Service, cfg app.Config, assets fs.FS, lo
 	if sh.tray != nil {
 		sh.tray.launch()
 	}
-	if !cfg.StartHidden || !sh.withTray {
+	if !cfg.StartHidden || !withTray {
 		sh.showWindow("")
 	}
 	sh.runLoop() // returns after quit (resident_*.go)
@@ -71,15 +71,18 @@ func Run(ctx context.Context, svc *app.Service, cfg app.Config, assets fs.FS, lo
 	return sh.failed
 }
 
+// trayShown tells whether something shows the tray icon now, so closing
+// the window may leave the app running.
+func (sh *shell) trayShown() bool { return sh.tray != nil && sh.tray.shownNow() }
+
 // shell owns the resident's goroutines, the tray and the window process.
 type shell struct {
-	ctx      context.Context // from main; ends on SIGINT or SIGTERM
-	svc      *app.Service
-	cfg      app.Config
-	log      *slog.Logger
-	priv     *privServer
-	tray     *tray // nil when there is no tray
-	withTray bool  // a tray is shown, so closing the window need not quit
+	ctx  context.Context // from main; ends on SIGINT or SIGTERM
+	svc  *app.Service
+	cfg  app.Config
+	log  *slog.Logger
+	priv *privServer
+	tray *tray // nil when there is no tray
 
 	lifecycle               // mu guards win and failed too
 	win       *windowProc   // the window process, nil while there is none

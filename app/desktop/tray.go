@@ -34,11 +34,15 @@ const trayPlansRefresh = 15 * time.Second
 type trayHost struct {
 	ok      bool // the tray can run
 	visible bool // something shows it now, so hiding the window is safe
+	// shownNow, where set, asks again whether something shows it: on
+	// Linux a panel can start after the app (systray then registers with
+	// it) or stop.
+	shownNow func() bool
 }
 
 type tray struct {
 	sh         *shell
-	visible    bool
+	host       trayHost
 	start, end func()
 
 	// Menu items; only the tray goroutines touch them after onReady.
@@ -58,12 +62,20 @@ func newTray(sh *shell) *tray {
 		sh.marker("tray", "none")
 		return nil
 	}
-	t := &tray{sh: sh, visible: host.visible, plansNow: make(chan struct{}, 1)}
+	t := &tray{sh: sh, host: host, plansNow: make(chan struct{}, 1)}
 	// Linux copies the title into the item's Id when it is exported, so set
 	// a stable one before start (fyne-io/systray#122).
 	systray.SetTitle("Net-Pulse")
 	t.start, t.end = systray.RunWithExternalLoop(t.onReady, nil)
 	return t
+}
+
+// shownNow tells whether something shows the tray icon now.
+func (t *tray) shownNow() bool {
+	if t.host.shownNow == nil {
+		return t.host.visible
+	}
+	return t.host.shownNow()
 }
 
 // onReady builds the menu. It must not block: on Linux the first dbusmenu

@@ -64,7 +64,7 @@ func (sh *shell) showWindow(view string) {
 	w, err := sh.startWindow(view)
 	if err != nil {
 		sh.log.Error("cannot open the window", "err", err)
-		if !sh.withTray { // nothing else to show: end with the error
+		if !sh.trayShown() { // nothing else to show: end with the error
 			sh.failed = err
 			go sh.quit("no window")
 		}
@@ -137,7 +137,7 @@ func (sh *shell) waitWindow(w *windowProc) {
 	if code != 0 && !quitting {
 		sh.log.Warn("the window process ended", "err", err)
 	}
-	if !sh.withTray && !quitting {
+	if !quitting && !sh.trayShown() {
 		go sh.quit("window closed")
 	}
 }

@@ -502,6 +502,37 @@ func nonZero(s string) bool {
 	return err == nil && f > 0
 }
 
+// TestTrayHostAfterStart: a panel that starts after the app (a login where
+// the app comes up first) gets the tray icon, and from then on closing the
+// window leaves the app running in the tray, as with a panel from the start.
+func TestTrayHostAfterStart(t *testing.T) {
+	needEnv(t)
+	a := startApp(t, t.TempDir())
+	a.waitLine(markerDomReady, 45*time.Second)
+	win := waitViewable(t, true, 10*time.Second)
+
+	w := startWatcher(t)
+	it := w.waitItem(t, 20*time.Second)
+	from := a.mark()
+	if err := closeWindow(win.id); err != nil {
+		t.Fatal(err)
+	}
+	a.waitLineAfter(&from, markerWindowExit, 10*time.Second)
+	select {
+	case <-a.done:
+		t.Fatal("closing the window ended the app, though a panel shows its tray icon")
+	case <-time.After(2 * time.Second):
+	}
+	for _, e := range it.menu() {
+		if e.label == "Quit" {
+			it.click(e.id)
+		}
+	}
+	if code := a.wait(15 * time.Second); code != 0 {
+		t.Fatalf("exit status after Quit: %d, want 0", code)
+	}
+}
+
 // TestNoSessionBus: without a D-Bus session bus the app runs without a tray,
 // says so, keeps the window up (there is nothing to hide it to) and still
 // exits cleanly (systray v1.12.2 crashes at exit if it ever started).
