@@ -16,7 +16,7 @@ import (
 )
 
 // ImportVnStat runs `netpulse import-vnstat [--data-dir DIR] [--map OLD=NEW
-// ...] [--dry-run] PATH` (args without the subcommand) and returns the exit
+// ...] [--vnstat-config FILE] [--dry-run] PATH` (args without the subcommand) and returns the exit
 // status: 0 done, 1 refused or failed, 2 bad usage.
 func ImportVnStat(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	opts, err := parseImportArgs(args, getenv, stderr)
@@ -39,6 +39,7 @@ type importOptions struct {
 	dataDir string
 	rename  map[string]string // vnStat's name → Net-Pulse's
 	dryRun  bool
+	config  string // vnStat's configuration file; "": where vnstatd reads it, if anywhere
 	path    string
 }
 
@@ -51,6 +52,7 @@ func parseImportArgs(args []string, getenv func(string) string, usage io.Writer)
 	fs.Usage = func() {}
 	fs.StringVar(&o.dataDir, "data-dir", o.dataDir, "data folder holding netpulse.db (env NETPULSE_DATA_DIR; default: the OS's per-user data folder)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be imported, per interface and tier, and change nothing")
+	fs.StringVar(&o.config, "vnstat-config", "", "vnStat's configuration file, for its MonthRotate, MonthRotateAffectsYears and UseUTC (default: /etc/vnstat.conf or /usr/local/etc/vnstat.conf, if there)")
 	fs.Func("map", "import vnStat's interface OLD as NEW (OLD=NEW, repeatable)", func(v string) error {
 		old, name, ok := strings.Cut(v, "=")
 		if !ok || old == "" || name == "" {
@@ -64,7 +66,7 @@ func parseImportArgs(args []string, getenv func(string) string, usage io.Writer)
 	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(usage, "usage: netpulse import-vnstat [--data-dir DIR] [--map OLD=NEW ...] [--dry-run] PATH")
+			fmt.Fprintln(usage, "usage: netpulse import-vnstat [--data-dir DIR] [--map OLD=NEW ...] [--vnstat-config FILE] [--dry-run] PATH")
 			fmt.Fprintln(usage, "imports the history in vnStat 2.x's database PATH (usually /var/lib/vnstat/vnstat.db); stop Net-Pulse first")
 			fs.SetOutput(usage)
 			fs.PrintDefaults()
@@ -85,14 +87,28 @@ func parseImportArgs(args []string, getenv func(string) string, usage io.Writer)
 }
 
 func importVnStat(ctx context.Context, o importOptions, out io.Writer) error {
+	// vnStat's configuration says which time a row stands for: a month
+	// read as the calendar month when vnStat's begin on the 15th would
+	// count half a month's days twice.
+	var conf vnstat.Config
+	var err error
+	if o.config != "" {
+		conf, err = vnstat.ReadConfig(o.config)
+	} else {
+		conf, err = vnstat.FindConfig(vnstat.ConfigPaths())
+	}
+	if err != nil {
+		return fmt.Errorf("--vnstat-config: %w", err)
+	}
+	printConfig(out, conf)
 	src, err := vnstat.Open(ctx, o.path)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	// vnStat writes its own zone's local times; this process runs in the
-	// same zone unless TZ says otherwise.
-	ifaces, err := src.Interfaces(ctx, time.Local)
+	// vnStat writes its own zone's local times (unless UseUTC); this
+	// process runs in the same zone unless TZ says otherwise.
+	ifaces, err := src.Interfaces(ctx, conf, time.Local)
 	if err != nil {
 		return err
 	}
@@ -151,6 +167,21 @@ func importVnStat(ctx context.Context, o importOptions, out io.Writer) error {
 		return nil
 	}
 	return im.Commit()
+}
+
+// printConfig tells how vnStat's rows are read where its configuration
+// makes them other than calendar periods in local time.
+func printConfig(w io.Writer, c vnstat.Config) {
+	if c.MonthRotate > 1 {
+		years := "years begin on 1 January"
+		if c.RotateYears {
+			years = fmt.Sprintf("years on %d January", c.MonthRotate)
+		}
+		fmt.Fprintf(w, "vnStat's months begin on day %d and %s, as %s says\n", c.MonthRotate, years, c.Path)
+	}
+	if c.UseUTC {
+		fmt.Fprintf(w, "vnStat's times are in UTC, as %s says\n", c.Path)
+	}
 }
 
 // printImport tells what was (or would be) imported for one interface.

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestImportVnStatUsage(t *testing.T) {
@@ -56,8 +58,10 @@ func TestImportVnStatHelp(t *testing.T) {
 
 // TestImportVnStatMapsNames imports a small vnStat database under another
 // name, then refuses a map naming an interface it does not have.
-func TestImportVnStatMapsNames(t *testing.T) {
-	dir := t.TempDir()
+// vnStatFile writes a small vnStat 2.x database with one interface,
+// enp3s0, and the rows of rowsSQL.
+func vnStatFile(t *testing.T, dir, rowsSQL string) string {
+	t.Helper()
 	src := filepath.Join(dir, "vnstat.db")
 	db, err := sql.Open("sqlite", src)
 	if err != nil {
@@ -72,12 +76,17 @@ CREATE TABLE day(interface INTEGER, date DATE NOT NULL, rx INTEGER NOT NULL, tx 
 CREATE TABLE month(interface INTEGER, date DATE NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL);
 CREATE TABLE year(interface INTEGER, date DATE NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL);
 INSERT INTO info (name, value) VALUES ('dbversion', '1');
-INSERT INTO interface VALUES (1, 'enp3s0');
-INSERT INTO day VALUES (1, '2025-03-04', 1000, 20);`)
+INSERT INTO interface VALUES (1, 'enp3s0');` + rowsSQL)
 	db.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return src
+}
+
+func TestImportVnStatMapsNames(t *testing.T) {
+	dir := t.TempDir()
+	src := vnStatFile(t, dir, "INSERT INTO day VALUES (1, '2025-03-04', 1000, 20);")
 	data := filepath.Join(dir, "data")
 	env := func(string) string { return "" }
 	var out, errOut bytes.Buffer
@@ -89,5 +98,40 @@ INSERT INTO day VALUES (1, '2025-03-04', 1000, 20);`)
 	if code := ImportVnStat(context.Background(), []string{"--data-dir", data, "--map", "enp3s0=eth0", src}, env, &out, &errOut); code != 0 ||
 		!strings.Contains(out.String(), "eth0 (vnStat's enp3s0): imported 1 periods") || !strings.Contains(out.String(), "rx 1000 bytes, tx 20 bytes") {
 		t.Errorf("import: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+}
+
+// TestImportVnStatRotatedMonths: vnStat with MonthRotate 15 dates the
+// month from 15 February to 14 March "2025-02-01". Its days from 1 March
+// are kept, and the month also holds 15–28 February, which no day does.
+// Read with vnStat's configuration, every byte counts once; read as
+// calendar months, 1–14 March would count twice.
+func TestImportVnStatRotatedMonths(t *testing.T) {
+	dir := t.TempDir()
+	rows := ""
+	for d := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC); d.Month() < 5; d = d.AddDate(0, 0, 1) {
+		rows += fmt.Sprintf("INSERT INTO day VALUES (1, '%s', 100, 1);\n", d.Format("2006-01-02"))
+	}
+	// 15 Feb–14 Mar: 1400 before the days begin and 14 days; 15 Mar–14 Apr:
+	// 31 days; 15 Apr–14 May: 16 days.
+	rows += "INSERT INTO month VALUES (1, '2025-02-01', 2800, 28), (1, '2025-03-01', 3100, 31), (1, '2025-04-01', 1600, 16);"
+	src := vnStatFile(t, dir, rows)
+	conf := filepath.Join(dir, "vnstat.conf")
+	if err := os.WriteFile(conf, []byte("MonthRotate 15\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	args := []string{"--data-dir", filepath.Join(dir, "data"), "--vnstat-config", conf, src}
+	if code := ImportVnStat(context.Background(), args, func(string) string { return "" }, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{"vnStat's months begin on day 15 and years begin on 1 January, as " + conf + " says",
+		"imported 64 periods", "rx 7500 bytes, tx 75 bytes"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "held less traffic") {
+		t.Errorf("months read on the wrong days:\n%s", out.String())
 	}
 }

@@ -38,24 +38,30 @@ var levelTables = [...]string{"fiveminute", "hour", "day", "month", "year"}
 
 func (l Level) String() string { return l.table() }
 
-// end is the end of the period of level l starting at start, in start's
-// zone: next local hour, day, month or year, so a day with a DST change is
-// 23 or 25 hours long, as in vnStat.
-func (l Level) end(start time.Time) time.Time {
-	y, m, d := start.Date()
-	h, mi, _ := start.Clock()
-	loc := start.Location()
+// span is the period of level l of the row dated date, in date's zone:
+// to the next local hour, day, month or year, so a day with a DST change
+// is 23 or 25 hours long, as in vnStat. Months, and with RotateYears
+// years, begin on c's MonthRotate day: vnStat dates them by their first
+// day of the calendar month (or year) they begin in.
+func (l Level) span(date time.Time, c Config) (start, end time.Time) {
+	y, m, d := date.Date()
+	h, mi, _ := date.Clock()
+	loc := date.Location()
+	rotate := max(c.MonthRotate, 1)
 	switch l {
 	case FiveMinute:
-		return time.Date(y, m, d, h, mi+5, 0, 0, loc)
+		return date, time.Date(y, m, d, h, mi+5, 0, 0, loc)
 	case Hour:
-		return time.Date(y, m, d, h+1, 0, 0, 0, loc)
+		return date, time.Date(y, m, d, h+1, 0, 0, 0, loc)
 	case Day:
-		return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+		return date, time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 	case Month:
-		return time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
+		return time.Date(y, m, rotate, 0, 0, 0, 0, loc), time.Date(y, m+1, rotate, 0, 0, 0, 0, loc)
 	default:
-		return time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
+		if !c.RotateYears {
+			rotate = 1
+		}
+		return time.Date(y, 1, rotate, 0, 0, 0, 0, loc), time.Date(y+1, 1, rotate, 0, 0, 0, 0, loc)
 	}
 }
 
@@ -195,10 +201,13 @@ func (d *DB) check(ctx context.Context) error {
 	return nil
 }
 
-// Interfaces reads every interface's history. vnStat writes local times
-// (unless configured with UseUTC); loc is the zone they are read in, the
-// one vnstatd ran in.
-func (d *DB) Interfaces(ctx context.Context, loc *time.Location) ([]Interface, error) {
+// Interfaces reads every interface's history as vnStat configured with c
+// wrote it. vnStat writes local times (unless c.UseUTC); loc is the zone
+// they are read in, the one vnstatd ran in.
+func (d *DB) Interfaces(ctx context.Context, c Config, loc *time.Location) ([]Interface, error) {
+	if c.UseUTC {
+		loc = time.UTC
+	}
 	rows, err := d.db.QueryContext(ctx, "SELECT id, name FROM interface ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("vnstat: read interfaces of %s: %w", d.path, err)
@@ -221,7 +230,7 @@ func (d *DB) Interfaces(ctx context.Context, loc *time.Location) ([]Interface, e
 	}
 	for i, id := range ids {
 		for _, l := range Levels {
-			ps, err := d.periods(ctx, l, id, loc)
+			ps, err := d.periods(ctx, l, id, c, loc)
 			if err != nil {
 				return nil, err
 			}
@@ -232,7 +241,7 @@ func (d *DB) Interfaces(ctx context.Context, loc *time.Location) ([]Interface, e
 }
 
 // periods reads one interface's periods of level l.
-func (d *DB) periods(ctx context.Context, l Level, iface int64, loc *time.Location) ([]Period, error) {
+func (d *DB) periods(ctx context.Context, l Level, iface int64, c Config, loc *time.Location) ([]Period, error) {
 	// date || '': the text as stored; the driver turns a column declared
 	// DATE into a time in UTC.
 	rows, err := d.db.QueryContext(ctx, "SELECT date || '', rx, tx FROM "+l.table()+" WHERE interface = ? ORDER BY date", iface)
@@ -247,11 +256,12 @@ func (d *DB) periods(ctx context.Context, l Level, iface int64, loc *time.Locati
 		if err := rows.Scan(&date, &rx, &tx); err != nil {
 			return nil, fmt.Errorf("vnstat: read %s of %s: %w", l, d.path, err)
 		}
-		start, err := parseDate(date, loc)
+		at, err := parseDate(date, loc)
 		if err != nil || rx < 0 || tx < 0 {
 			return nil, fmt.Errorf("vnstat: %s of %s: a row dated %q with rx %d and tx %d cannot be read", l, d.path, date, rx, tx)
 		}
-		out = append(out, Period{Start: start, End: l.end(start), Rx: uint64(rx), Tx: uint64(tx)})
+		start, end := l.span(at, c)
+		out = append(out, Period{Start: start, End: end, Rx: uint64(rx), Tx: uint64(tx)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("vnstat: read %s of %s: %w", l, d.path, err)

@@ -60,7 +60,7 @@ func TestInterfacesReadsEveryLevelInLocalTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ifaces, err := db.Interfaces(context.Background(), loc)
+	ifaces, err := db.Interfaces(context.Background(), DefaultConfig(), loc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestOpenRefusesUnwrittenWriteAheadLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ifaces, err := db.Interfaces(context.Background(), time.UTC)
+	ifaces, err := db.Interfaces(context.Background(), DefaultConfig(), time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,15 +47,16 @@ func vnJSON(t *testing.T, conf, iface string) (days, months, years []vnTraffic) 
 	return tr.Day, tr.Month, tr.Year
 }
 
-// recordVnStat runs the real vnstatd on the pair's host end while traffic
-// crosses it, and returns its config file and database.
-func recordVnStat(t *testing.T, dir, iface string, traffic func()) (conf, db string) {
+// recordVnStat runs the real vnstatd, its months beginning on day rotate,
+// on the pair's host end while traffic crosses it, and returns its config
+// file and database.
+func recordVnStat(t *testing.T, dir, iface string, rotate int, traffic func()) (conf, db string) {
 	t.Helper()
 	if _, err := exec.LookPath("vnstatd"); err != nil {
 		t.Fatal("vnstatd is missing; make deps installs Debian's vnstat")
 	}
 	conf = filepath.Join(dir, "vnstat.conf")
-	settings := fmt.Sprintf("DatabaseDir %q\nUseLogging 0\nUpdateInterval 2\nPollInterval 2\nSaveInterval 1\nAlwaysAddNewInterfaces 0\n", dir)
+	settings := fmt.Sprintf("DatabaseDir %q\nUseLogging 0\nUpdateInterval 2\nPollInterval 2\nSaveInterval 1\nAlwaysAddNewInterfaces 0\nMonthRotate %d\n", dir, rotate)
 	if err := os.WriteFile(conf, []byte(settings), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -80,10 +81,10 @@ func recordVnStat(t *testing.T, dir, iface string, traffic func()) (conf, db str
 }
 
 // addHistory adds older days, months and years to vnStat's tables, as a
-// vnStat that ran for years would have them: every day counted in its
-// month and year, and the months and years holding more than the days and
-// months still kept.
-func addHistory(t *testing.T, db string, loc *time.Location) {
+// vnStat that ran for years with its months beginning on day rotate would
+// have them: every day counted in its month and year, and the months and
+// years holding more than the days and months still kept.
+func addHistory(t *testing.T, db string, loc *time.Location, rotate int) {
 	t.Helper()
 	conn, err := harness.OpenDB(db, "")
 	if err != nil {
@@ -97,21 +98,26 @@ func addHistory(t *testing.T, db string, loc *time.Location) {
 			t.Fatal(err)
 		}
 	}
+	// The month row a day counts in, dated as vnStat dates it: the first
+	// of the calendar month its month begins in.
+	monthOf := func(d time.Time) string { return d.AddDate(0, 0, -(rotate - 1)).Format("2006-01") }
 	now := time.Now().In(loc)
 	months, days := map[string]bool{}, map[string]bool{}
 	for k := 3; k <= 45; k++ {
 		d := now.AddDate(0, 0, -k)
 		rx, tx := uint64(1_000_000*k+k), uint64(700_000*k)
 		add("day", d.Format("2006-01-02"), rx, tx)
-		add("month", d.Format("2006-01")+"-01", rx, tx)
+		add("month", monthOf(d)+"-01", rx, tx)
 		add("year", d.Format("2006")+"-01-01", rx, tx)
-		months[d.Format("2006-01")] = true
+		months[monthOf(d)] = true
 		days[d.Format("2006-01-02")] = true
 	}
 	for m := range months {
 		// Traffic of days vnStat no longer keeps, in the months that miss
-		// some (a month whose days are all kept equals their sum).
-		if !days[m+"-01"] || m == now.Format("2006-01") {
+		// some (a month whose days are all kept equals their sum). It
+		// happened on the month's first day, so it counts in that year.
+		first := m + fmt.Sprintf("-%02d", rotate)
+		if !days[first] || m == monthOf(now) {
 			add("month", m+"-01", 12345, 678)
 			add("year", m[:4]+"-01-01", 12345, 678)
 		}
@@ -129,16 +135,33 @@ func addHistory(t *testing.T, db string, loc *time.Location) {
 	add("year", fmt.Sprintf("%d-01-01", now.Year()-3), 9_000_000_000, 4_000_000_000)
 }
 
+// TestImportVnStatDatabase imports what the real vnstatd recorded, with
+// years of history added, and checks every day, month and year against
+// `vnstat --json`; then a second run, a running server's data folder and
+// files that are not vnStat's.
 func TestImportVnStatDatabase(t *testing.T) {
 	harness.NeedSystem(t)
+	importVnStat(t, "np16v", 1, true)
+}
+
+// TestImportVnStatRotatedMonths: with vnStat's months beginning on the
+// 15th (MonthRotate), read from its configuration, each month equals
+// Net-Pulse's days from its 15th to the next 15th: read as calendar
+// months, half a month's days would be counted twice.
+func TestImportVnStatRotatedMonths(t *testing.T) {
+	harness.NeedSystem(t)
+	importVnStat(t, "np16m", 15, false)
+}
+
+func importVnStat(t *testing.T, pair string, rotate int, refusals bool) {
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := harness.QuietPair(t, "np16v")
+	p := harness.QuietPair(t, pair)
 	dir := t.TempDir()
-	conf, vdb := recordVnStat(t, dir, p.Host, func() { harness.Send(t, p, 3_000_000, 1_000_000) })
-	addHistory(t, vdb, loc)
+	conf, vdb := recordVnStat(t, dir, p.Host, rotate, func() { harness.Send(t, p, 3_000_000, 1_000_000) })
+	addHistory(t, vdb, loc, rotate)
 	days, months, years := vnJSON(t, conf, p.Host)
 	if len(days) < 40 || len(months) < 20 || len(years) < 3 {
 		t.Fatalf("vnStat's history is too short: %d days, %d months, %d years", len(days), len(months), len(years))
@@ -151,9 +174,9 @@ func TestImportVnStatDatabase(t *testing.T) {
 	dataDir := filepath.Join(dir, "netpulse")
 	npdb := filepath.Join(dataDir, "netpulse.db")
 	env := []string{"TZ=" + zone}
-	importArgs := []string{"import-vnstat", "--data-dir", dataDir, vdb}
+	importArgs := []string{"import-vnstat", "--data-dir", dataDir, "--vnstat-config", conf, vdb}
 
-	out := must(t, env, bin, "import-vnstat", "--data-dir", dataDir, "--dry-run", vdb)
+	out := must(t, env, bin, "import-vnstat", "--data-dir", dataDir, "--vnstat-config", conf, "--dry-run", vdb)
 	if !strings.Contains(out, p.Host+": would import") || !strings.Contains(out, "traffic_1h") || fileHash(t, npdb) != "absent" {
 		t.Fatalf("dry run:\n%s\n(database %s)", out, fileHash(t, npdb))
 	}
@@ -166,14 +189,22 @@ func TestImportVnStatDatabase(t *testing.T) {
 		d := time.Date(v.Date.Year, time.Month(v.Date.Month), v.Date.Day, 0, 0, 0, 0, loc)
 		return d, d.AddDate(0, 0, 1)
 	})
+	if rotate > 1 && !strings.Contains(out, fmt.Sprintf("vnStat's months begin on day %d", rotate)) {
+		t.Errorf("the import does not say it read MonthRotate %d:\n%s", rotate, out)
+	}
 	expectPeriods(t, "month", months, got, func(v vnTraffic) (time.Time, time.Time) {
-		m := time.Date(v.Date.Year, time.Month(v.Date.Month), 1, 0, 0, 0, 0, loc)
+		m := time.Date(v.Date.Year, time.Month(v.Date.Month), rotate, 0, 0, 0, 0, loc)
 		return m, m.AddDate(0, 1, 0)
 	})
 	expectPeriods(t, "year", years, got, func(v vnTraffic) (time.Time, time.Time) {
 		y := time.Date(v.Date.Year, 1, 1, 0, 0, 0, 0, loc)
 		return y, y.AddDate(1, 0, 0)
 	})
+
+	if !refusals {
+		s.Stop()
+		return
+	}
 
 	// A running server's data dir is refused, and nothing changes.
 	out, code := run(t, env, bin, importArgs...)
