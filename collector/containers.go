@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -58,9 +59,13 @@ func IsContainerEntry(name string) bool { return strings.Contains(name, "/") }
 // systemd's driver adds ".scope", the cgroupfs driver does not.
 var cgroupRuntimes = []struct{ prefix, runtime string }{
 	{"docker-", "docker"},
+	// podman run --cgroups=split, as quadlet units run containers:
+	// <unit>.service/libpod-payload-<id>
+	{"libpod-payload-", "podman"},
 	{"libpod-", "podman"},
 	{"cri-containerd-", "containerd"},
 	{"crio-", "cri-o"},
+	{"nerdctl-", "containerd"},
 }
 
 // ParseCgroup finds the container in the text of /proc/<pid>/cgroup: a
@@ -86,7 +91,9 @@ func ParseCgroup(data []byte) (c Container, ok bool) {
 }
 
 // cgroupContainer reads one path segment: "docker-<id>.scope" and its
-// kin, or a bare id under a "docker" segment (the cgroupfs driver).
+// kin, or a bare id where the cgroupfs driver puts one: under "docker"
+// (Docker), under "default" (containerd's default namespace, as nerdctl
+// uses it) or under a Kubernetes pod's "pod<uid>" in "kubepods".
 func cgroupContainer(seg string, parents []string) (Container, bool) {
 	name := strings.TrimSuffix(seg, ".scope")
 	for _, r := range cgroupRuntimes {
@@ -94,8 +101,16 @@ func cgroupContainer(seg string, parents []string) (Container, bool) {
 			return Container{ID: id, Runtime: r.runtime}, true
 		}
 	}
-	if isContainerID(name) && len(parents) > 0 && parents[len(parents)-1] == "docker" {
+	if !isContainerID(name) || len(parents) == 0 {
+		return Container{}, false
+	}
+	switch parent := parents[len(parents)-1]; {
+	case parent == "docker":
 		return Container{ID: name, Runtime: "docker"}, true
+	case parent == "default":
+		return Container{ID: name, Runtime: "containerd"}, true
+	case strings.HasPrefix(parent, "pod") && slices.Contains(parents, "kubepods"):
+		return Container{ID: name, Runtime: "kubernetes"}, true
 	}
 	return Container{}, false
 }
