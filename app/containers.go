@@ -57,6 +57,43 @@ func (s *Service) scanContainers(ctx context.Context) {
 	}
 	// On an error the containers of the last scan stay as they were.
 	s.applyPolledLocked()
+	s.noteContainersLocked(time.Now())
+}
+
+// containerSeriesKept is how long /metrics keeps a container's series after
+// the last scan that found it: long enough for Prometheus to take its final
+// total, short enough that throwaway containers (every `docker run` without
+// --name is a new name) do not pile up as series for ever.
+const containerSeriesKept = time.Hour
+
+// noteContainersLocked records which container entries the scan found at
+// now, and forgets those gone for longer than containerSeriesKept. s.mu is
+// held.
+func (s *Service) noteContainersLocked(now time.Time) {
+	if s.containersSeen == nil {
+		s.containersSeen = map[string]time.Time{}
+	}
+	for _, n := range s.containerNames() {
+		s.containersSeen[n] = now
+	}
+	for n, at := range s.containersSeen {
+		if now.Sub(at) > containerSeriesKept {
+			delete(s.containersSeen, n)
+		}
+	}
+}
+
+// inMetrics tells whether /metrics shows the entry: a host interface
+// always, a container's while this process has seen it within
+// containerSeriesKept. Its history stays in the API either way.
+func (s *Service) inMetrics(name string) bool {
+	if !collector.IsContainerEntry(name) {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.containersSeen[name]
+	return ok && time.Since(at) <= containerSeriesKept
 }
 
 // applyPolledLocked hands the poller the selection plus, when every

@@ -22,6 +22,7 @@ type stats struct {
 	store   *storage.Storage
 	plans   func(context.Context) ([]Plan, error)
 	aliases func() map[string]string // read-only
+	shown   func(string) bool        // which entries get series
 	started time.Time
 	proc    *procSelf
 
@@ -33,9 +34,9 @@ type stats struct {
 }
 
 func newStats(version string, store *storage.Storage, plans func(context.Context) ([]Plan, error),
-	aliases func() map[string]string) *stats {
+	aliases func() map[string]string, shown func(string) bool) *stats {
 	return &stats{
-		version: version, store: store, plans: plans, aliases: aliases, started: time.Now(), proc: newProcSelf(),
+		version: version, store: store, plans: plans, aliases: aliases, shown: shown, started: time.Now(), proc: newProcSelf(),
 		pollSeconds: promtext.NewHistogram("netpulse_poll_duration_seconds",
 			"Time taken to read the monitored interfaces' counters and queue them for storage.",
 			[]float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}),
@@ -71,7 +72,7 @@ func (m *stats) write(ctx context.Context, b *promtext.Buffer) error {
 	if err != nil {
 		return err
 	}
-	writeInterfaces(b, totals, m.aliases())
+	writeInterfaces(b, totals, m.aliases(), m.shown)
 	writePlans(b, plans)
 
 	m.pollSeconds.Write(b)
@@ -111,10 +112,12 @@ var interfaceFamilies = []struct {
 // changed or removed would otherwise start new counter series and break
 // increase() across the change. Join it where a panel wants the alias:
 // ... * on(instance, interface) group_left(alias) netpulse_interface_info.
-func writeInterfaces(b *promtext.Buffer, totals map[string]storage.Totals, aliases map[string]string) {
+func writeInterfaces(b *promtext.Buffer, totals map[string]storage.Totals, aliases map[string]string, shown func(string) bool) {
 	names := make([]string, 0, len(totals))
 	for name := range totals {
-		names = append(names, name)
+		if shown(name) {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	b.Family("netpulse_interface_info", "Always 1; alias is the display name set in Net-Pulse, empty when none.", "gauge")

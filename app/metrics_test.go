@@ -163,3 +163,51 @@ func TestBackup(t *testing.T) {
 		t.Errorf("backup's totals %v %v, want the record that was pending", totals, err)
 	}
 }
+
+// TestMetricsContainerSeries: a container's counters are in /metrics while
+// the scans find it and for an hour after, then leave, so containers that
+// come and go (every `docker run` without --name is a new name) do not pile
+// up as series; a host interface stays whatever happens.
+func TestMetricsContainerSeries(t *testing.T) {
+	svc := newService(t, t.TempDir(), Config{})
+	now := time.Now()
+	for _, name := range []string{"np16h", "jellyfin/eth0", "stopped/eth0", "long-gone/eth0", "before-restart/eth0"} {
+		svc.store.Add(storage.Record{Interface: name, Time: now.Add(-3 * time.Hour), RxBytes: 1000, TxBytes: 10})
+	}
+	if err := svc.flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	svc.mu.Lock()
+	svc.containersSeen = map[string]time.Time{
+		"jellyfin/eth0":  now,
+		"stopped/eth0":   now.Add(-50 * time.Minute),
+		"long-gone/eth0": now.Add(-61 * time.Minute),
+	}
+	svc.mu.Unlock()
+	m := scrape(t, svc)
+	for _, tc := range []struct {
+		iface string
+		shown bool
+	}{
+		{"np16h", true},
+		{"jellyfin/eth0", true},
+		{"stopped/eth0", true},
+		{"long-gone/eth0", false},
+		{"before-restart/eth0", false},
+	} {
+		_, ok := m[`netpulse_interface_receive_bytes_total{interface="`+tc.iface+`"}`]
+		_, info := m[`netpulse_interface_info{interface="`+tc.iface+`",alias=""}`]
+		if ok != tc.shown || info != tc.shown {
+			t.Errorf("%s: counter in /metrics %v, info %v; want %v", tc.iface, ok, info, tc.shown)
+		}
+	}
+	// A scan forgets what it has not seen for an hour.
+	svc.mu.Lock()
+	svc.noteContainersLocked(now)
+	_, kept := svc.containersSeen["stopped/eth0"]
+	_, forgot := svc.containersSeen["long-gone/eth0"]
+	svc.mu.Unlock()
+	if !kept || forgot {
+		t.Errorf("after a scan: stopped kept %v, long gone kept %v", kept, forgot)
+	}
+}

@@ -49,10 +49,11 @@ type Service struct {
 	flushErr  error
 	events    []string // things health should tell until restart
 
-	recordContainers bool              // the setting "record every container"
-	recordedOnly     map[string]bool   // recorded, not monitored (see recordedOnlySet)
-	aliases          map[string]string // replaced whole on change, never modified
-	scanErr          string            // why the last container scan failed
+	recordContainers bool                 // the setting "record every container"
+	recordedOnly     map[string]bool      // recorded, not monitored (see recordedOnlySet)
+	aliases          map[string]string    // replaced whole on change, never modified
+	scanErr          string               // why the last container scan failed
+	containersSeen   map[string]time.Time // container entries' last scan that found them
 
 	closeOnce sync.Once
 	closeErr  error
@@ -80,7 +81,7 @@ func New(cfg Config, log *slog.Logger) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, log: log, lock: lock, store: store, hub: newHub(), plans: newPlanCache()}
-	s.stats = newStats(cfg.Version, store, s.Plans, s.aliasMap)
+	s.stats = newStats(cfg.Version, store, s.Plans, s.aliasMap, s.inMetrics)
 	s.alerts = newAlerter(s)
 	s.paths = collector.DefaultPaths(cfg.HostProc)
 	s.bootID = collector.BootID(s.paths)
