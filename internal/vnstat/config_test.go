@@ -50,15 +50,7 @@ func TestReadConfig(t *testing.T) {
 // month it begins in; with MonthRotate 15 it runs from the 15th to the
 // next 15th, and with MonthRotateAffectsYears a year from 15 January.
 func TestRotatedPeriods(t *testing.T) {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := Open(context.Background(), fixture(t, schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, loc := openSchema(t)
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, loc) }
 	for _, tc := range []struct {
 		name                 string

@@ -50,7 +50,9 @@ func fixture(t *testing.T, sqlText string) string {
 	return path
 }
 
-func TestInterfacesReadsEveryLevelInLocalTime(t *testing.T) {
+// openSchema opens the schema's database, whose times are Berlin's.
+func openSchema(t *testing.T) (*DB, *time.Location) {
+	t.Helper()
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +61,12 @@ func TestInterfacesReadsEveryLevelInLocalTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db, loc
+}
+
+func TestInterfacesReadsEveryLevelInLocalTime(t *testing.T) {
+	db, loc := openSchema(t)
 	ifaces, err := db.Interfaces(context.Background(), DefaultConfig(), loc)
 	if err != nil {
 		t.Fatal(err)
