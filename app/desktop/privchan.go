@@ -45,22 +45,33 @@ const (
 )
 
 // privDir is where the socket and token live: under $XDG_RUNTIME_DIR when
-// it is set (a per-user tmpfs made for this), else in the data folder. Each
-// data folder has its own, so two instances on different folders do not
-// meet.
+// it is set (a per-user tmpfs made for this), else in the data folder, or,
+// where that path is too long for a socket's address, under the temporary
+// folder (per user on macOS; makePrivDir refuses one another user made).
+// Each data folder has its own, so two instances on different folders do
+// not meet.
 func privDir(dataDir string) string {
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
 		abs = dataDir
 	}
+	sum := sha256.Sum256([]byte(abs))
+	name := "netpulse-" + hex.EncodeToString(sum[:6])
 	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" {
 		if fi, err := os.Stat(rt); err == nil && fi.IsDir() {
-			sum := sha256.Sum256([]byte(abs))
-			return filepath.Join(rt, "netpulse-"+hex.EncodeToString(sum[:6]))
+			return filepath.Join(rt, name)
 		}
 	}
-	return filepath.Join(abs, "run")
+	dir := filepath.Join(abs, "run")
+	if len(filepath.Join(dir, privSocketName)) > maxSocketPath {
+		return filepath.Join(os.TempDir(), fmt.Sprintf("%s-%d", name, os.Getuid()))
+	}
+	return dir
 }
+
+// maxSocketPath is the longest socket path every system takes: sun_path
+// holds 104 bytes on macOS and the BSDs (108 on Linux), its last a NUL.
+const maxSocketPath = 103
 
 // makePrivDir creates dir with mode 0700, or checks that an existing one is
 // a real directory owned by this user, and tightens its mode.

@@ -174,3 +174,37 @@ func TestPrivChannelRefusesOtherUsers(t *testing.T) {
 		t.Errorf("as nobody, with everything opened: %s; the probe cannot tell a refusal", got)
 	}
 }
+
+// TestPrivChannelDeepDataFolder: a data folder whose socket path would not
+// fit a socket's address (104 bytes on macOS) still gets its channel, in
+// a private folder of the temporary folder.
+func TestPrivChannelDeepDataFolder(t *testing.T) {
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	t.Setenv("TMPDIR", t.TempDir())
+	data := filepath.Join(t.TempDir(), strings.Repeat("a-rather-long-folder-name/", 5))
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s, err := listenPriv(data)
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer s.close()
+	if len(s.sock) > maxSocketPath || !strings.HasPrefix(s.sock, os.TempDir()) {
+		t.Errorf("socket %s (%d bytes)", s.sock, len(s.sock))
+	}
+	if fi, err := os.Stat(s.dir); err != nil || fi.Mode() != os.ModeDir|0o700 {
+		t.Errorf("%s: %v, %v", s.dir, fi.Mode(), err)
+	}
+	if c, ok := dialRunning(data); !ok || c.token != s.token {
+		t.Errorf("a second launch does not find the running app: ok=%v", ok)
+	}
+	other, err := listenPriv(filepath.Join(data, "other"))
+	if err != nil {
+		t.Fatalf("another deep folder: %v", err)
+	}
+	other.close()
+	if other.dir == s.dir {
+		t.Error("two data folders share one channel")
+	}
+}
