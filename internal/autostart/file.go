@@ -19,7 +19,8 @@ type Autostart struct {
 }
 
 // Enabled reports whether the entry exists. A desktop entry that a settings
-// tool switched off with Hidden=true counts as off.
+// tool switched off counts as off: Hidden=true (the XDG autostart way) or
+// X-GNOME-Autostart-enabled=false (GNOME Tweaks').
 func (a *Autostart) Enabled() (bool, error) {
 	b, err := os.ReadFile(a.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -28,7 +29,34 @@ func (a *Autostart) Enabled() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read login entry: %w", err)
 	}
-	return !strings.Contains(string(b), "\nHidden=true"), nil
+	return !switchedOff(string(b)), nil
+}
+
+// switchedOff reads the [Desktop Entry] group of a desktop entry.
+func switchedOff(entry string) bool {
+	group := ""
+	for line := range strings.Lines(entry) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			group = line
+			continue
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if !ok || group != "[Desktop Entry]" {
+			continue
+		}
+		switch strings.TrimSpace(key) {
+		case "Hidden":
+			if strings.TrimSpace(value) == "true" {
+				return true
+			}
+		case "X-GNOME-Autostart-enabled":
+			if strings.TrimSpace(value) == "false" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Enable writes the entry, replacing one that names another path.

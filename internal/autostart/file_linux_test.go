@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -55,21 +56,38 @@ func TestLinuxEnableDisable(t *testing.T) {
 	}
 }
 
-func TestLinuxHiddenEntryIsOff(t *testing.T) {
-	cfg := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", cfg)
-	a, err := New("/usr/bin/netpulse-desktop")
-	if err != nil {
-		t.Fatal(err)
+// TestLinuxSwitchedOffEntry: an entry that a settings tool switched off
+// reads as off, the way the desktop's own session reads it.
+func TestLinuxSwitchedOffEntry(t *testing.T) {
+	for _, tc := range []struct {
+		name, tail string
+		on         bool
+	}{
+		{"as written", "", true},
+		{"Hidden=true", "Hidden=true\n", false},
+		{"GNOME Tweaks", "X-GNOME-Autostart-enabled = false\n", false},
+		{"Hidden=false", "Hidden=false\n", true},
+		{"in another group", "[Desktop Action quit]\nHidden=true\n", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+			a, err := New("/usr/bin/netpulse-desktop")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Enable(); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := os.ReadFile(a.Path())
+			// The entry ends with X-GNOME-Autostart-enabled=true: a tool
+			// switching it off rewrites that line.
+			text := strings.Replace(string(b), "X-GNOME-Autostart-enabled=true\n", "", 1) + tc.tail
+			if err := os.WriteFile(a.Path(), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			assertEnabled(t, a, tc.on)
+		})
 	}
-	if err := a.Enable(); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(a.Path())
-	if err := os.WriteFile(a.Path(), append(b, "Hidden=true\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	assertEnabled(t, a, false)
 }
 
 func TestLinuxRelativeConfigHomeIgnored(t *testing.T) {
