@@ -271,6 +271,10 @@ func roundRate(r float64) uint64 {
 	return uint64(math.Round(r))
 }
 
+// Flush writes the pending samples now: for a process that the system may
+// end without a signal (a Windows session ending, a macOS logout).
+func (s *Service) Flush(ctx context.Context) error { return s.flush(ctx) }
+
 func (s *Service) flush(ctx context.Context) error {
 	err := s.store.Flush(ctx)
 	if errors.Is(err, storage.ErrRestored) {

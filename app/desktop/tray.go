@@ -66,7 +66,7 @@ func newTray(sh *shell) *tray {
 	// Linux copies the title into the item's Id when it is exported, so set
 	// a stable one before start (fyne-io/systray#122).
 	systray.SetTitle("Net-Pulse")
-	t.start, t.end = systray.RunWithExternalLoop(t.onReady, nil)
+	t.start, t.end = systray.RunWithExternalLoop(t.onReady, t.onExit)
 	return t
 }
 
@@ -77,6 +77,25 @@ func (t *tray) shownNow() bool {
 	}
 	return t.host.shownNow()
 }
+
+// onExit runs in systray's event loop as the tray ends: on Quit, and also
+// when a Windows session ends (WM_ENDSESSION) or a macOS user logs out
+// (applicationWillTerminate), after which the system ends the process
+// without a signal. Writing the pending samples here is what keeps a
+// logout from losing them.
+func (t *tray) onExit() {
+	ctx, cancel := context.WithTimeout(context.Background(), trayExitFlush)
+	defer cancel()
+	if err := t.sh.svc.Flush(ctx); err != nil {
+		t.sh.log.Warn("cannot write the pending samples as the tray ends", "err", err)
+		return
+	}
+	t.sh.marker("tray-exit", "flushed")
+}
+
+// trayExitFlush bounds onExit's write: Windows ends a process that still
+// holds up the session's end after about five seconds.
+const trayExitFlush = 4 * time.Second
 
 // onReady builds the menu. It must not block: on Linux the first dbusmenu
 // GetLayout waits for it to return.

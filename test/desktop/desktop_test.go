@@ -28,9 +28,13 @@ var (
 	markerTrafficData  = regexp.MustCompile(`^netpulse-test: binding Traffic series=([1-9]\d*) points=([1-9]\d*)`)
 	markerTrafficAsked = regexp.MustCompile(`^netpulse-test: binding Traffic `)
 	// The dashboard drew its first traffic answer (Desktop.ReportReady).
-	markerDrawn     = regexp.MustCompile(`^netpulse-test: binding ReportReady chart`)
-	markerShutdown  = regexp.MustCompile(`^netpulse-test: shutdown`)
-	markerFlushed   = regexp.MustCompile(`stopped; all samples written`)
+	markerDrawn    = regexp.MustCompile(`^netpulse-test: binding ReportReady chart`)
+	markerShutdown = regexp.MustCompile(`^netpulse-test: shutdown`)
+	markerFlushed  = regexp.MustCompile(`stopped; all samples written`)
+	// The tray's exit callback wrote the pending samples: what a Windows
+	// session's end (WM_ENDSESSION) or a macOS logout runs before the
+	// system ends the process.
+	markerTrayExit  = regexp.MustCompile(`^netpulse-test: tray-exit flushed`)
 	markerTrayReady = regexp.MustCompile(`^netpulse-test: tray ready`)
 	markerNoTray    = regexp.MustCompile(`^netpulse-test: tray none`)
 	markerNoBus     = regexp.MustCompile(`no D-Bus session bus: running without a tray icon`)
@@ -412,6 +416,7 @@ func TestTray(t *testing.T) {
 	if m := a.waitLineAfter(&from, markerWindowExit, time.Second); m[1] != "0" {
 		t.Errorf("the window process exited %s on Quit, want 0", m[1])
 	}
+	a.waitLine(markerTrayExit, time.Second)
 	a.waitLine(markerFlushed, time.Second)
 	waitGone(t, everything, 5*time.Second)
 }
