@@ -153,7 +153,7 @@ func importVnStat(ctx context.Context, o importOptions, out io.Writer) error {
 		levels := make([][]storage.ImportPeriod, len(vnstat.Levels))
 		for _, l := range vnstat.Levels {
 			for _, p := range in.Periods[l] {
-				levels[l] = append(levels[l], storage.ImportPeriod{Start: p.Start.Unix(), End: p.End.Unix(), Rx: p.Rx, Tx: p.Tx})
+				levels[l] = append(levels[l], storage.ImportPeriod{Start: p.Start.Unix(), End: p.End.Unix(), Rx: p.Rx, Tx: p.Tx, Straddled: p.Straddled})
 			}
 		}
 		rep, err := im.Import(ctx, name, "vnstat:"+abs+":"+in.Name, levels)

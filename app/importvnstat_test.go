@@ -104,17 +104,22 @@ func TestImportVnStatMapsNames(t *testing.T) {
 // TestImportVnStatRotatedMonths: vnStat with MonthRotate 15 dates the
 // month from 15 February to 14 March "2025-02-01". Its days from 1 March
 // are kept, and the month also holds 15–28 February, which no day does.
-// Read with vnStat's configuration, every byte counts once; read as
-// calendar months, 1–14 March would count twice.
+// Its years stay calendar years, so the month from 15 December 2024 counts
+// its 1–14 January in 2025's year. Read with vnStat's configuration, every
+// byte counts once; read as calendar months, 1–14 March would count twice,
+// and 1–14 January too.
 func TestImportVnStatRotatedMonths(t *testing.T) {
 	dir := t.TempDir()
 	rows := ""
 	for d := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC); d.Month() < 5; d = d.AddDate(0, 0, 1) {
 		rows += fmt.Sprintf("INSERT INTO day VALUES (1, '%s', 100, 1);\n", d.Format("2006-01-02"))
 	}
-	// 15 Feb–14 Mar: 1400 before the days begin and 14 days; 15 Mar–14 Apr:
-	// 31 days; 15 Apr–14 May: 16 days.
-	rows += "INSERT INTO month VALUES (1, '2025-02-01', 2800, 28), (1, '2025-03-01', 3100, 31), (1, '2025-04-01', 1600, 16);"
+	// 15 Dec–14 Jan: 50 in each year; 15 Jan–14 Feb: 80; 15 Feb–14 Mar:
+	// 1400 before the days begin and 14 days; 15 Mar–14 Apr: 31 days;
+	// 15 Apr–14 May: 16 days.
+	rows += `INSERT INTO month VALUES (1, '2024-12-01', 100, 10), (1, '2025-01-01', 80, 8),
+		(1, '2025-02-01', 2800, 28), (1, '2025-03-01', 3100, 31), (1, '2025-04-01', 1600, 16);
+INSERT INTO year VALUES (1, '2024-01-01', 50, 5), (1, '2025-01-01', 7630, 88);`
 	src := vnStatFile(t, dir, rows)
 	conf := filepath.Join(dir, "vnstat.conf")
 	if err := os.WriteFile(conf, []byte("MonthRotate 15\n"), 0o600); err != nil {
@@ -126,7 +131,7 @@ func TestImportVnStatRotatedMonths(t *testing.T) {
 		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
 	}
 	for _, want := range []string{"vnStat's months begin on day 15 and years begin on 1 January, as " + conf + " says",
-		"imported 64 periods", "rx 7500 bytes, tx 75 bytes"} {
+		"imported 68 periods", "rx 7680 bytes, tx 93 bytes"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

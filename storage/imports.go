@@ -21,6 +21,11 @@ import (
 type ImportPeriod struct {
 	Start, End int64
 	Rx, Tx     uint64
+	// Straddled: shorter periods that begin in this one may run into the
+	// next period of its level (vnStat's months beginning on the 15th
+	// cross its calendar years). What they hold beyond this period then
+	// belongs to the next one, and counts against it.
+	Straddled bool
 }
 
 // ImportTier is what an import adds to one tier.
@@ -233,6 +238,12 @@ func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
 		free := merged(covered)
 		var added []span // this level's periods and marks, for the next ones
 		var marks []mark
+		// What shorter periods placed in a straddled period held beyond
+		// it, counted against the next period of the level if it follows.
+		var over struct {
+			end    int64
+			rx, tx uint64
+		}
 		for _, p := range ps {
 			// The finer periods' traffic inside p, already placed.
 			lo := sort.Search(len(placed), func(i int) bool { return placed[i].t >= p.Start })
@@ -243,7 +254,13 @@ func (im *Importer) place(levels [][]ImportPeriod, rep *ImportReport) []piece {
 				}
 				rx, tx = rx+m.rx, tx+m.tx
 			}
-			if rx > p.Rx || tx > p.Tx {
+			if over.end == p.Start {
+				rx, tx = rx+over.rx, tx+over.tx
+			}
+			over.end, over.rx, over.tx = 0, 0, 0
+			if p.Straddled {
+				over.end, over.rx, over.tx = p.End, rx-min(rx, p.Rx), tx-min(tx, p.Tx)
+			} else if rx > p.Rx || tx > p.Tx {
 				rep.Excess++
 			}
 			rx, tx = p.Rx-min(rx, p.Rx), p.Tx-min(tx, p.Tx)

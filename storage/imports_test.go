@@ -17,19 +17,22 @@ func history(loc *time.Location) [][]ImportPeriod {
 	at := func(y int, m time.Month, d, h, mi int) int64 { return time.Date(y, m, d, h, mi, 0, 0, loc).Unix() }
 	var five, hours, days, months []ImportPeriod
 	for i := range 12 { // 2025-11-10 22:00 to 23:00
-		five = append(five, ImportPeriod{at(2025, 11, 10, 22, 5*i), at(2025, 11, 10, 22, 5*i+5), 1000, 10})
+		five = append(five, ImportPeriod{Start: at(2025, 11, 10, 22, 5*i), End: at(2025, 11, 10, 22, 5*i+5), Rx: 1000, Tx: 10})
 	}
 	for h := 12; h < 24; h++ { // the day's last twelve hours
-		hours = append(hours, ImportPeriod{at(2025, 11, 10, h, 0), at(2025, 11, 10, h+1, 0), 50000, 500})
+		hours = append(hours, ImportPeriod{Start: at(2025, 11, 10, h, 0), End: at(2025, 11, 10, h+1, 0), Rx: 50000, Tx: 500})
 	}
 	hours[len(hours)-2].Rx = 12000 // 22:00: its five minutes hold 12,000
 	for d := 1; d <= 10; d++ {
-		days = append(days, ImportPeriod{at(2025, 11, d, 0, 0), at(2025, 11, d+1, 0, 0), 1e6 + uint64(d), 7e5})
+		days = append(days, ImportPeriod{Start: at(2025, 11, d, 0, 0), End: at(2025, 11, d+1, 0, 0), Rx: 1e6 + uint64(d), Tx: 7e5})
 	}
 	for m := time.March; m <= time.November; m++ { // March holds the DST change
-		months = append(months, ImportPeriod{at(2025, m, 1, 0, 0), at(2025, m+1, 1, 0, 0), 3e7 + uint64(m), 2e7})
+		months = append(months, ImportPeriod{Start: at(2025, m, 1, 0, 0), End: at(2025, m+1, 1, 0, 0), Rx: 3e7 + uint64(m), Tx: 2e7})
 	}
-	years := []ImportPeriod{{at(2024, 1, 1, 0, 0), at(2025, 1, 1, 0, 0), 5e9, 4e9}, {at(2025, 1, 1, 0, 0), at(2026, 1, 1, 0, 0), 9e8, 3e8}}
+	years := []ImportPeriod{
+		{Start: at(2024, 1, 1, 0, 0), End: at(2025, 1, 1, 0, 0), Rx: 5e9, Tx: 4e9},
+		{Start: at(2025, 1, 1, 0, 0), End: at(2026, 1, 1, 0, 0), Rx: 9e8, Tx: 3e8},
+	}
 	return [][]ImportPeriod{five, hours, days, months, years}
 }
 
@@ -189,17 +192,17 @@ func TestImportShowsInEveryGrouping(t *testing.T) {
 	var five, hours, days []ImportPeriod
 	var want uint64
 	for i := range 10 {
-		days = append(days, ImportPeriod{day(i).Unix(), day(i + 1).Unix(), 1e6 + uint64(i), 1})
+		days = append(days, ImportPeriod{Start: day(i).Unix(), End: day(i + 1).Unix(), Rx: 1e6 + uint64(i), Tx: 1})
 		want += 1e6 + uint64(i)
 	}
 	for h := range 48 { // the last two days' hours
 		start := day(8).Add(time.Duration(h) * time.Hour)
-		hours = append(hours, ImportPeriod{start.Unix(), start.Add(time.Hour).Unix(), 20000, 1})
+		hours = append(hours, ImportPeriod{Start: start.Unix(), End: start.Add(time.Hour).Unix(), Rx: 20000, Tx: 1})
 	}
 	last := time.Unix(hours[len(hours)-2].Start, 0) // 22:00 yesterday, in five minutes
 	for i := range 12 {
 		start := last.Add(time.Duration(5*i) * time.Minute)
-		five = append(five, ImportPeriod{start.Unix(), start.Add(5 * time.Minute).Unix(), 1000, 0})
+		five = append(five, ImportPeriod{Start: start.Unix(), End: start.Add(5 * time.Minute).Unix(), Rx: 1000, Tx: 0})
 	}
 	hours[len(hours)-2].Rx = 12000
 
@@ -354,4 +357,42 @@ func files(t *testing.T, dir string) map[string]string {
 		out[e.Name()] = string(b)
 	}
 	return out
+}
+
+// TestImportStraddledYears: vnStat with MonthRotate 15 and calendar years
+// counts 1–14 January in the December month (15 December to 14 January)
+// and in the new year. The month is placed at its start, so the old year
+// holds more than its row says; the rest is the new year's, and counts
+// against it: every byte once.
+func TestImportStraddledYears(t *testing.T) {
+	at := func(y int, m time.Month, d int) int64 { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() }
+	months := []ImportPeriod{
+		{Start: at(2024, 12, 15), End: at(2025, 1, 15), Rx: 100, Tx: 10}, // 50 of it on 1–14 January
+		{Start: at(2025, 1, 15), End: at(2025, 2, 15), Rx: 80, Tx: 8},
+	}
+	years := func(straddled bool) []ImportPeriod {
+		return []ImportPeriod{
+			{Start: at(2024, 1, 1), End: at(2025, 1, 1), Rx: 50, Tx: 5, Straddled: straddled},
+			{Start: at(2025, 1, 1), End: at(2026, 1, 1), Rx: 130, Tx: 13, Straddled: straddled},
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		straddled bool
+		rx, tx    uint64
+	}{
+		{"straddled", true, 180, 18},
+		// Taken as nested, the old year's month looks like too much (the
+		// year is taken as its 50), and the new year's 1–14 January count
+		// a second time.
+		{"taken as nested", false, 230, 23},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "netpulse.db")
+			rep := importInto(t, path, "eth0", [][]ImportPeriod{nil, nil, nil, months, years(tc.straddled)})
+			if rep.Rx != tc.rx || rep.Tx != tc.tx {
+				t.Errorf("imported rx %d tx %d, want %d and %d", rep.Rx, rep.Tx, tc.rx, tc.tx)
+			}
+		})
+	}
 }

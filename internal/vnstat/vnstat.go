@@ -69,6 +69,10 @@ func (l Level) span(date time.Time, c Config) (start, end time.Time) {
 type Period struct {
 	Start, End time.Time
 	Rx, Tx     uint64
+	// Straddled: a year whose months do not nest in it (MonthRotate
+	// without MonthRotateAffectsYears): the month that begins in its
+	// December ends in the next year, which counts that part.
+	Straddled bool
 }
 
 // Interface is one interface's history: its periods per level, each level
@@ -261,7 +265,8 @@ func (d *DB) periods(ctx context.Context, l Level, iface int64, c Config, loc *t
 			return nil, fmt.Errorf("vnstat: %s of %s: a row dated %q with rx %d and tx %d cannot be read", l, d.path, date, rx, tx)
 		}
 		start, end := l.span(at, c)
-		out = append(out, Period{Start: start, End: end, Rx: uint64(rx), Tx: uint64(tx)})
+		out = append(out, Period{Start: start, End: end, Rx: uint64(rx), Tx: uint64(tx),
+			Straddled: l == Year && c.MonthRotate > 1 && !c.RotateYears})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("vnstat: read %s of %s: %w", l, d.path, err)
