@@ -46,10 +46,10 @@ const (
 
 // privDir is where the socket and token live: under $XDG_RUNTIME_DIR when
 // it is set (a per-user tmpfs made for this), else in the data folder, or,
-// where that path is too long for a socket's address, under the temporary
-// folder (per user on macOS; makePrivDir refuses one another user made).
-// Each data folder has its own, so two instances on different folders do
-// not meet.
+// where that path is too long for a socket's address, in the user's cache
+// folder, or failing that the temporary folder (makePrivDir refuses one
+// another user made). Each data folder has its own, so two instances on
+// different folders do not meet.
 func privDir(dataDir string) string {
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
@@ -62,11 +62,15 @@ func privDir(dataDir string) string {
 			return filepath.Join(rt, name)
 		}
 	}
+	fits := func(dir string) bool { return len(filepath.Join(dir, privSocketName)) <= maxSocketPath }
 	dir := filepath.Join(abs, "run")
-	if len(filepath.Join(dir, privSocketName)) > maxSocketPath {
-		return filepath.Join(os.TempDir(), fmt.Sprintf("%s-%d", name, os.Getuid()))
+	if fits(dir) {
+		return dir
 	}
-	return dir
+	if cache, err := os.UserCacheDir(); err == nil && fits(filepath.Join(cache, name)) {
+		return filepath.Join(cache, name)
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("%s-%d", name, os.Getuid()))
 }
 
 // maxSocketPath is the longest socket path every system takes: sun_path

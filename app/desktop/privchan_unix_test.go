@@ -177,10 +177,15 @@ func TestPrivChannelRefusesOtherUsers(t *testing.T) {
 
 // TestPrivChannelDeepDataFolder: a data folder whose socket path would not
 // fit a socket's address (104 bytes on macOS) still gets its channel, in
-// a private folder of the temporary folder.
+// a private folder of the user's cache folder.
 func TestPrivChannelDeepDataFolder(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", "")
-	t.Setenv("TMPDIR", t.TempDir())
+	cache, err := os.MkdirTemp("/tmp", "np-cache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(cache) })
+	t.Setenv("XDG_CACHE_HOME", cache) // Linux; macOS takes ~/Library/Caches
 	data := filepath.Join(t.TempDir(), strings.Repeat("a-rather-long-folder-name/", 5))
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		t.Fatal(err)
@@ -190,7 +195,7 @@ func TestPrivChannelDeepDataFolder(t *testing.T) {
 		t.Fatalf("listen: %v", err)
 	}
 	defer s.close()
-	if len(s.sock) > maxSocketPath || !strings.HasPrefix(s.sock, os.TempDir()) {
+	if c, _ := os.UserCacheDir(); len(s.sock) > maxSocketPath || !strings.HasPrefix(s.sock, c) {
 		t.Errorf("socket %s (%d bytes)", s.sock, len(s.sock))
 	}
 	if fi, err := os.Stat(s.dir); err != nil || fi.Mode() != os.ModeDir|0o700 {

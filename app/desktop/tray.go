@@ -78,24 +78,20 @@ func (t *tray) shownNow() bool {
 	return t.host.shownNow()
 }
 
-// onExit runs in systray's event loop as the tray ends: on Quit, and also
-// when a Windows session ends (WM_ENDSESSION) or a macOS user logs out
-// (applicationWillTerminate), after which the system ends the process
-// without a signal. Writing the pending samples here is what keeps a
-// logout from losing them.
+// onExit runs as the tray ends: on Quit, and on Windows also in systray's
+// window procedure when the session ends (WM_ENDSESSION), after which
+// Windows ends the process without a signal. Writing the pending samples
+// here is what keeps a logout from losing them; a write takes milliseconds,
+// well within the seconds Windows waits. (On macOS systray's delegate, and
+// with it this callback at logout, is not installed when it runs on an
+// external loop, as here.)
 func (t *tray) onExit() {
-	ctx, cancel := context.WithTimeout(context.Background(), trayExitFlush)
-	defer cancel()
-	if err := t.sh.svc.Flush(ctx); err != nil {
+	if err := t.sh.svc.Flush(context.Background()); err != nil {
 		t.sh.log.Warn("cannot write the pending samples as the tray ends", "err", err)
 		return
 	}
 	t.sh.marker("tray-exit", "flushed")
 }
-
-// trayExitFlush bounds onExit's write: Windows ends a process that still
-// holds up the session's end after about five seconds.
-const trayExitFlush = 4 * time.Second
 
 // onReady builds the menu. It must not block: on Linux the first dbusmenu
 // GetLayout waits for it to return.

@@ -32,8 +32,8 @@ var (
 	markerShutdown = regexp.MustCompile(`^netpulse-test: shutdown`)
 	markerFlushed  = regexp.MustCompile(`stopped; all samples written`)
 	// The tray's exit callback wrote the pending samples: what a Windows
-	// session's end (WM_ENDSESSION) or a macOS logout runs before the
-	// system ends the process.
+	// session's end (WM_ENDSESSION) runs before the system ends the
+	// process.
 	markerTrayExit  = regexp.MustCompile(`^netpulse-test: tray-exit flushed`)
 	markerTrayReady = regexp.MustCompile(`^netpulse-test: tray ready`)
 	markerNoTray    = regexp.MustCompile(`^netpulse-test: tray none`)
