@@ -106,6 +106,9 @@ func TestParseTrafficRequest(t *testing.T) {
 		{Window: "10000", Group: "1m", End: "2026-01-02T15:04:05Z"},
 		{Window: "24h", Group: "30s"}, // the whole one-second history
 		{Window: "1h", Group: "10s", End: "2026-05-31T13:00:00Z"},
+		// 12 hours stepped back once by a client a second behind: its
+		// start is 24 hours and a second ago.
+		{Window: "12h", Group: "30s", End: "2026-05-31T23:59:59Z"},
 	}
 	for _, req := range ok {
 		if _, err := ParseTrafficRequest(req, time.Second, now); err != nil {

@@ -54,7 +54,7 @@ func ParseTrafficRequest(req TrafficRequest, interval time.Duration, now time.Ti
 	}
 	q.Start = q.End.Add(-window)
 	q.Group = group
-	if group%time.Minute != 0 && q.Start.Before(now.Add(-storage.SecondsKept)) {
+	if group%time.Minute != 0 && q.Start.Before(now.Add(-storage.SecondsKept-secondsGrace)) {
 		// Such groups come from the one-second history alone: older
 		// buckets would read as gaps, "nothing recorded".
 		return q, badRequest("group %s: groups that are not whole minutes come from the one-second history, which reaches back %.0f hours, and this window starts before it (at %s); choose a group of whole minutes",
@@ -66,6 +66,13 @@ func ParseTrafficRequest(req TrafficRequest, interval time.Duration, now time.Ti
 	q.Interfaces = slices.Compact(slices.Sorted(slices.Values(req.Interfaces)))
 	return q, nil
 }
+
+// secondsGrace lets a window that a client meant to begin exactly 24 hours
+// ago (a half-day view stepped back once) through though it reaches the
+// server a moment later, or from a clock a little behind. The one-second
+// ring keeps a minute more than 24 hours; a second or two outside it
+// reads as a gap at worst.
+const secondsGrace = time.Minute
 
 // Traffic answers a traffic query for the given interfaces, by default the
 // monitored ones.
