@@ -15,7 +15,7 @@ import (
 type Container struct {
 	ID      string `json:"id"`      // the runtime's full id, 64 hex digits
 	Name    string `json:"name"`    // the runtime's name, or the 12-hex short id
-	Runtime string `json:"runtime"` // docker, podman, containerd or cri-o
+	Runtime string `json:"runtime"` // docker, podman, containerd, cri-o, or kubernetes (a pod's container under the cgroupfs driver, whose runtime its cgroup does not name)
 }
 
 // ContainerNetwork is one container network namespace: the interfaces
