@@ -33,16 +33,20 @@ func (m ContainerMetadata) Check() []string {
 	return out
 }
 
-// dockerReadable opens the first container's config.v2.json, if any.
+// dockerReadable opens the first container's config.v2.json, if any; a
+// folder with folders but none holding one is not Docker's containers
+// folder (/var/lib/docker mounted in its place, say).
 func dockerReadable(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
+	dirs := 0
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
+		dirs++
 		f, err := os.Open(filepath.Join(dir, e.Name(), "config.v2.json"))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -52,6 +56,9 @@ func dockerReadable(dir string) error {
 		}
 		f.Close()
 		return nil
+	}
+	if dirs > 0 {
+		return fmt.Errorf("no folder of %s holds a config.v2.json: give Docker's containers folder (/var/lib/docker/containers)", dir)
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ func TestMetadataCheck(t *testing.T) {
 		{"an empty Docker folder (no container yet)", ContainerMetadata{Docker: "testdata/containers/podman"}, nil},
 		{"a Docker folder that is not there", ContainerMetadata{Docker: "testdata/nowhere"},
 			[]string{"Docker's containers are named by their short id: open testdata/nowhere: no such file or directory"}},
+		{"Docker's own folder in place of its containers folder", ContainerMetadata{Docker: "testdata"},
+			[]string{"no folder of testdata holds a config.v2.json: give Docker's containers folder (/var/lib/docker/containers)"}},
 		{"a podman folder without containers.json", ContainerMetadata{Podman: "testdata/containers/docker"},
 			[]string{"podman's containers are named by their short id: open testdata/containers/docker/containers.json"}},
 	}
