@@ -17,9 +17,8 @@ import (
 // closes the shared one (dbus.SessionBus) when the tray ends. The
 // connection is made on first use and made again after a failure.
 type dbusNotifier struct {
-	mu     sync.Mutex
-	conn   *dbus.Conn
-	markup bool // the server reads bodies as markup
+	mu   sync.Mutex
+	conn *dbus.Conn
 }
 
 func newOSNotifier(*shell) osNotifier { return &dbusNotifier{} }
@@ -39,15 +38,15 @@ func (d *dbusNotifier) Notify(ctx context.Context, n osNotice) error {
 			return fmt.Errorf("desktop notification: session bus: %w", err)
 		}
 		d.conn = conn
-		// A server with "body-markup" reads the body as markup, where a
-		// plan named "Home & Office" is broken markup; one without shows
-		// the body as it is. A server that cannot say is taken as without.
-		var caps []string
-		err = conn.Object(notifyDest, notifyPath).CallWithContext(ctx, notifyDest+".GetCapabilities", 0).Store(&caps)
-		d.markup = err == nil && slices.Contains(caps, "body-markup")
 	}
+	// A server with "body-markup" reads the body as markup, where a plan
+	// named "Home & Office" is broken markup; one without shows the body
+	// as it is. A server that cannot say is taken as without. Asked each
+	// time: notices are rare, and the server can change meanwhile.
+	var caps []string
+	capsErr := d.conn.Object(notifyDest, notifyPath).CallWithContext(ctx, notifyDest+".GetCapabilities", 0).Store(&caps)
 	body := n.Body
-	if d.markup {
+	if capsErr == nil && slices.Contains(caps, "body-markup") {
 		body = markupEscaper.Replace(body)
 	}
 	urgency := byte(1) // normal

@@ -97,8 +97,6 @@ func TestDBusNotifier(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f.setCaps(tt.caps...)
-			n := newOSNotifier(nil) // capabilities are asked once per connection
-			defer n.Close()
 			if err := n.Notify(ctx, osNotice{Title: "Home & <Office>: 80 %", Body: "Home & <Office> passed 80 %."}); err != nil {
 				t.Fatal(err)
 			}
