@@ -311,6 +311,21 @@ func TestContainerFromParts(t *testing.T) {
 		wantRx, wantTx := mirrored(rx1-rx0, tx1-tx0)
 		rx, tx := s.Totals(name)
 		harness.ExpectTotals(t, "container, 50 MB of TCP", rx, tx, 0, 0, wantRx, wantTx)
+		// A running container's counters are in /metrics (its series leave
+		// an hour after it is gone), at its recorded total.
+		// (Between two readings of the total, in case a poll lands.)
+		code, body, err := s.Request("GET", "/metrics", "", nil)
+		after, _ := s.Totals(name)
+		prefix := fmt.Sprintf("netpulse_interface_receive_bytes_total{interface=%q} ", name)
+		var got uint64
+		for line := range strings.Lines(string(body)) {
+			if v, ok := strings.CutPrefix(line, prefix); ok {
+				got, _ = strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+			}
+		}
+		if err != nil || code != 200 || got < rx || got > after {
+			t.Errorf("/metrics (%d, %v): %s%d, want %d to %d", code, err, prefix, got, rx, after)
+		}
 	})
 	if t.Failed() {
 		return
