@@ -16,8 +16,9 @@ import (
 )
 
 // ImportVnStat runs `netpulse import-vnstat [--data-dir DIR] [--map OLD=NEW
-// ...] [--vnstat-config FILE] [--dry-run] PATH` (args without the subcommand) and returns the exit
-// status: 0 done, 1 refused or failed, 2 bad usage.
+// ...] [--vnstat-config FILE] [--dry-run] PATH` (args without the
+// subcommand) and returns the exit status: 0 done, 1 refused or failed, 2
+// bad usage.
 func ImportVnStat(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	opts, err := parseImportArgs(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {

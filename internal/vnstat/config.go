@@ -15,10 +15,10 @@ import (
 // for. vnStat applies it as it writes: with MonthRotate 15, the row dated
 // 2025-03-01 in the month table holds 15 March to 14 April.
 type Config struct {
-	MonthRotate int  // the day of the month months begin on, 1–28
-	RotateYears bool // MonthRotateAffectsYears: years begin on that day of January
-	UseUTC      bool // rows are in UTC rather than local time
-	Path        string
+	MonthRotate int    // the day of the month months begin on, 1–28
+	RotateYears bool   // MonthRotateAffectsYears: years begin on that day of January
+	UseUTC      bool   // rows are in UTC rather than local time
+	Path        string // the file read; "" for the defaults
 }
 
 // DefaultConfig is vnStat's configuration without a file.
